@@ -1,0 +1,1 @@
+"""kepubot: the composition root, CLI, local chat and Telegram-free services."""

@@ -1,0 +1,1 @@
+"""The content store and question answering. Knows nothing of Telegram."""

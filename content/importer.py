@@ -1,0 +1,350 @@
+"""Import and export of organizers' data (events, venues, FAQs) as YAML or CSV."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from sqlalchemy import Engine
+from sqlmodel import SQLModel, select
+
+from content.db import session_scope
+from content.models import ORGANIZER, Event, Faq, Venue
+from content.seed import bump_revision
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+SECTIONS = ("events", "venues", "faqs")
+
+
+class ImportFailed(Exception):
+    """The file has problems; nothing was written. `problems` says each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class EventIn(_Record):
+    id: str | None = None
+    title: str
+    start: datetime | date
+    end: datetime | date | None = None
+    venue: str | None = None
+    district: str | None = None
+    address: str | None = None
+    category: str | None = None
+    audience: str | None = None
+    description: str | None = None
+    url: str | None = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _parse_when(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip().replace("/", "-")
+            try:
+                return date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text)
+            except ValueError:
+                raise ValueError(
+                    f"not an ISO date or date-time: {value!r} (e.g. 2024-09-17 or "
+                    "2024-09-17T09:00:00+08:00)"
+                ) from None
+        return value
+
+
+class VenueIn(_Record):
+    id: str | None = None
+    name: str
+    district: str | None = None
+    address: str | None = None
+    kind: str | None = None
+    hours: str | None = None
+    description: str | None = None
+
+
+class FaqIn(_Record):
+    id: str | None = None
+    question: str
+    answer: str
+    keywords: list[str] | str | None = None
+
+
+@dataclass
+class ImportBatch:
+    """Validated rows ready to be written."""
+
+    events: list[Event] = field(default_factory=list)
+    venues: list[Venue] = field(default_factory=list)
+    faqs: list[Faq] = field(default_factory=list)
+
+    def rows(self) -> list[SQLModel]:
+        return [*self.events, *self.venues, *self.faqs]
+
+
+@dataclass
+class ImportReport:
+    """What an import changed, counted per section."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.added.values()) or any(self.updated.values())
+
+    def summary(self) -> str:
+        parts = []
+        for section in SECTIONS:
+            a, u, s = (self.added.get(section, 0), self.updated.get(section, 0),
+                       self.unchanged.get(section, 0))
+            if a or u or s:
+                parts.append(f"{section}: {a} added, {u} updated, {s} unchanged")
+        return "; ".join(parts) or "nothing to import"
+
+
+def _stable_id(prefix: str, *parts: str) -> str:
+    digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+def _to_aware(value: datetime | date, tz: ZoneInfo, *, end_of_day: bool = False) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    moment = time(23, 59, 59) if end_of_day else time(0, 0)
+    return datetime.combine(value, moment, tzinfo=tz)
+
+
+def _event_row(record: EventIn, tz: ZoneInfo) -> Event:
+    all_day = not isinstance(record.start, datetime)
+    start = _to_aware(record.start, tz)
+    end = _to_aware(record.end, tz, end_of_day=True) if record.end is not None else None
+    if end is not None and end < start:
+        raise ValueError("end is before start")
+    return Event(
+        id=record.id or _stable_id("ev", record.title, start.isoformat()),
+        title=record.title,
+        start=start,
+        end=end,
+        all_day=all_day,
+        **record.model_dump(include={"venue", "district", "address", "category", "audience",
+                                     "description", "url"}),
+    )
+
+
+def _faq_row(record: FaqIn) -> Faq:
+    keywords = record.keywords or []
+    if isinstance(keywords, str):
+        keywords = [k.strip() for k in keywords.replace("，", ",").split(",") if k.strip()]
+    return Faq(
+        id=record.id or _stable_id("faq", record.question),
+        question=record.question,
+        answer=record.answer,
+        keywords=keywords,
+        source=ORGANIZER,
+    )
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportFailed([f"{name}: file is {len(raw) // 1024 // 1024} MB; the limit is "
+                            f"{MAX_IMPORT_BYTES // 1024 // 1024} MB"])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([f"{name}: not UTF-8 text (byte {exc.start}); save the file as "
+                            "UTF-8 and try again"]) from None
+
+
+def _yaml_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ImportFailed([f"{name}: not valid YAML: {exc}"]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ImportFailed([f"{name}: expected top-level keys {', '.join(SECTIONS)}"])
+    problems = [f"{name}: unknown top-level key {key!r} (expected {', '.join(SECTIONS)})"
+                for key in data if key not in SECTIONS]
+    sections: dict[str, list[tuple[str, Any]]] = {}
+    for section in SECTIONS:
+        items = data.get(section) or []
+        if not isinstance(items, list):
+            problems.append(f"{name}: '{section}' must be a list")
+            continue
+        sections[section] = [(f"{section}[{i + 1}]", item) for i, item in enumerate(items)]
+    if problems:
+        raise ImportFailed(problems)
+    return sections
+
+
+_CSV_KINDS = {"event": "events", "venue": "venues", "faq": "faqs"}
+
+
+def _csv_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ImportFailed([f"{name}: not valid CSV: {exc}"]) from None
+    if not header:
+        raise ImportFailed([f"{name}: empty CSV; the first row must name the fields"])
+    sections: dict[str, list[tuple[str, Any]]] = {s: [] for s in SECTIONS}
+    problems = []
+    for number, row in enumerate(rows, start=2):
+        if None in row:
+            problems.append(f"{name}: row {number}: more cells than header fields")
+            continue
+        item = {k.strip(): v for k, v in row.items() if k is not None}
+        if "type" in item:
+            kind = (item.pop("type") or "").strip().lower()
+            section = _CSV_KINDS.get(kind)
+        elif "title" in header:
+            section = "events"
+        elif "name" in header:
+            section = "venues"
+        elif "question" in header:
+            section = "faqs"
+        else:
+            section = None
+        if section is None:
+            problems.append(f"{name}: row {number}: cannot tell whether this is an event, venue "
+                            "or FAQ (add a 'type' column or a 'title'/'name'/'question' field)")
+            continue
+        sections[section].append((f"row {number}", item))
+    if problems:
+        raise ImportFailed(problems)
+    return sections
+
+
+def parse_import(raw: bytes, name: str, tz: ZoneInfo) -> ImportBatch:
+    """Validate a whole file; raise `ImportFailed` listing every problem."""
+    text = _decode(raw, name)
+    is_csv = name.lower().endswith(".csv")
+    sections = _csv_sections(text, name) if is_csv else _yaml_sections(text, name)
+    batch = ImportBatch()
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    specs = {"events": EventIn, "venues": VenueIn, "faqs": FaqIn}
+    for section, items in sections.items():
+        for where, item in items:
+            if not isinstance(item, dict):
+                problems.append(f"{name}: {where}: expected a mapping of fields")
+                continue
+            try:
+                record = specs[section].model_validate(item)
+                if isinstance(record, EventIn):
+                    row: SQLModel = _event_row(record, tz)
+                elif isinstance(record, VenueIn):
+                    row = Venue(id=record.id or _stable_id("venue", record.name),
+                                **record.model_dump(exclude={"id"}))
+                else:
+                    row = _faq_row(record)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    loc = ".".join(str(p) for p in err["loc"]) or "?"
+                    msg = err["msg"].removeprefix("Value error, ")
+                    problems.append(f"{name}: {where}, field '{loc}': {msg}")
+                continue
+            except ValueError as exc:
+                problems.append(f"{name}: {where}: {exc}")
+                continue
+            key = (section, row.id)  # type: ignore[attr-defined]
+            if key in seen:
+                problems.append(f"{name}: {where}: duplicate id {row.id!r}")  # type: ignore[attr-defined]
+                continue
+            seen.add(key)
+            getattr(batch, section).append(row)
+    if problems:
+        raise ImportFailed(problems)
+    return batch
+
+
+def _same(a: SQLModel, b: SQLModel) -> bool:
+    return a.model_dump() == b.model_dump()
+
+
+def apply_import(engine: Engine, batch: ImportBatch) -> ImportReport:
+    """Upsert a validated batch in one transaction; report what changed."""
+    report = ImportReport()
+    with session_scope(engine) as session:
+        for section in SECTIONS:
+            rows = getattr(batch, section)
+            for row in rows:
+                existing = session.get(type(row), row.id)
+                if existing is None:
+                    session.add(row)
+                    report.added[section] = report.added.get(section, 0) + 1
+                elif isinstance(existing, Faq) and existing.source != ORGANIZER:
+                    raise ImportFailed([f"FAQ id {row.id!r} belongs to the shipped notice"])
+                elif _same(existing, row):
+                    report.unchanged[section] = report.unchanged.get(section, 0) + 1
+                else:
+                    for key, value in row.model_dump().items():
+                        setattr(existing, key, value)
+                    session.add(existing)
+                    report.updated[section] = report.updated.get(section, 0) + 1
+        if report.changed:
+            bump_revision(session)
+    return report
+
+
+def import_file(engine: Engine, path: Path, tz: ZoneInfo) -> ImportReport:
+    """Validate and import one file; nothing is written if any row is bad."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed([f"{path}: cannot read: {exc.strerror}"]) from None
+    return apply_import(engine, parse_import(raw, path.name, tz))
+
+
+def _export_when(value: datetime, tz: ZoneInfo, all_day: bool) -> str:
+    local = value.astimezone(tz)
+    return local.date().isoformat() if all_day else local.isoformat()
+
+
+def export_data(engine: Engine, tz: ZoneInfo) -> str:
+    """Organizers' events, venues and FAQs as YAML in the import format."""
+    with session_scope(engine) as session:
+        events = session.exec(select(Event).order_by(Event.start, Event.id)).all()
+        venues = session.exec(select(Venue).order_by(Venue.name)).all()
+        faqs = session.exec(select(Faq).where(Faq.source == ORGANIZER).order_by(Faq.id)).all()
+    out: dict[str, list[dict[str, Any]]] = {"events": [], "venues": [], "faqs": []}
+    for ev in events:
+        item: dict[str, Any] = {"id": ev.id, "title": ev.title,
+                                "start": _export_when(ev.start, tz, ev.all_day)}
+        if ev.end is not None:
+            item["end"] = _export_when(ev.end, tz, ev.all_day)
+        for key in ("venue", "district", "address", "category", "audience", "description", "url"):
+            if getattr(ev, key):
+                item[key] = getattr(ev, key)
+        out["events"].append(item)
+    for venue in venues:
+        out["venues"].append(venue.model_dump(exclude_none=True))
+    for faq in faqs:
+        out["faqs"].append(faq.model_dump(include={"id", "question", "answer", "keywords"}))
+    return yaml.safe_dump(out, allow_unicode=True, sort_keys=False)
+
+
+def end_of(day: date, tz: ZoneInfo) -> datetime:
+    """The last moment of a local day (for all-day events)."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz) - timedelta(seconds=1)
