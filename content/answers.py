@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+
+from content.compose import Composer
+from content.knowledge import Knowledge, load_knowledge
+from content.lexicon import Analyzer, load_lexicon
+from content.seed import content_revision
+from content.segment import Segmenter
+from content.understanding import parse_question
+
+log = logging.getLogger(__name__)
+
+REVISION_CHECK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -25,19 +39,50 @@ class Answer:
 
 
 class Answerer:
-    """Answers questions from an in-memory snapshot of the store (thread-safe reads)."""
+    """Answers questions from an in-memory snapshot of the store (thread-safe reads).
+
+    The snapshot is reloaded after `reload()` and, at most every few seconds, when another
+    process changed the content (an import from the CLI while the bot runs).
+    """
 
     def __init__(self, engine: Engine, *, tz: ZoneInfo, cache_dir: Path) -> None:
         self._engine = engine
         self._tz = tz
-        self._cache_dir = cache_dir
+        self._analyzer = Analyzer(Segmenter(cache_dir), load_lexicon())
+        self._knowledge: Knowledge | None = None
+        self._lock = threading.Lock()
+        self._checked_at = 0.0
 
     def warm_up(self) -> None:
         """Load the segmenter and the content snapshot (blocking; call off the event loop)."""
+        self._snapshot()
 
     def reload(self) -> None:
         """Reload the content snapshot after an import or edit."""
+        with self._lock:
+            self._knowledge = load_knowledge(self._engine, self._analyzer, self._tz)
+            self._checked_at = time.monotonic()
+
+    def _snapshot(self) -> Knowledge:
+        knowledge = self._knowledge
+        if knowledge is None:
+            with self._lock:
+                if self._knowledge is None:
+                    self._knowledge = load_knowledge(self._engine, self._analyzer, self._tz)
+                    self._checked_at = time.monotonic()
+                knowledge = self._knowledge
+        elif time.monotonic() - self._checked_at > REVISION_CHECK_SECONDS:
+            self._checked_at = time.monotonic()
+            if content_revision(self._engine) != knowledge.revision:
+                log.info("content changed; reloading the answer snapshot")
+                self.reload()
+                knowledge = self._knowledge
+        assert knowledge is not None
+        return knowledge
 
     def answer(self, question: str, now: datetime) -> Answer:
         """Answer one question; `now` is an aware datetime (the injected clock)."""
-        return Answer(text="暂时无法回答。", intent="fallback")
+        knowledge = self._snapshot()
+        parsed = parse_question(question, now, knowledge, self._analyzer)
+        reply = Composer(knowledge, now).compose(parsed)
+        return Answer(reply.text, reply.intent, reply.sources, reply.suggestions)

@@ -60,7 +60,9 @@ class EventIn(_Record):
         if isinstance(value, str):
             text = value.strip().replace("/", "-")
             try:
-                return date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text)
+                return (
+                    date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text)
+                )
             except ValueError:
                 raise ValueError(
                     f"not an ISO date or date-time: {value!r} (e.g. 2024-09-17 or "
@@ -113,8 +115,11 @@ class ImportReport:
     def summary(self) -> str:
         parts = []
         for section in SECTIONS:
-            a, u, s = (self.added.get(section, 0), self.updated.get(section, 0),
-                       self.unchanged.get(section, 0))
+            a, u, s = (
+                self.added.get(section, 0),
+                self.updated.get(section, 0),
+                self.unchanged.get(section, 0),
+            )
             if a or u or s:
                 parts.append(f"{section}: {a} added, {u} updated, {s} unchanged")
         return "; ".join(parts) or "nothing to import"
@@ -144,8 +149,9 @@ def _event_row(record: EventIn, tz: ZoneInfo) -> Event:
         start=start,
         end=end,
         all_day=all_day,
-        **record.model_dump(include={"venue", "district", "address", "category", "audience",
-                                     "description", "url"}),
+        **record.model_dump(
+            include={"venue", "district", "address", "category", "audience", "description", "url"}
+        ),
     )
 
 
@@ -164,13 +170,18 @@ def _faq_row(record: FaqIn) -> Faq:
 
 def _decode(raw: bytes, name: str) -> str:
     if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportFailed([f"{name}: file is {len(raw) // 1024 // 1024} MB; the limit is "
-                            f"{MAX_IMPORT_BYTES // 1024 // 1024} MB"])
+        raise ImportFailed(
+            [
+                f"{name}: file is {len(raw) // 1024 // 1024} MB; the limit is "
+                f"{MAX_IMPORT_BYTES // 1024 // 1024} MB"
+            ]
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFailed([f"{name}: not UTF-8 text (byte {exc.start}); save the file as "
-                            "UTF-8 and try again"]) from None
+        raise ImportFailed(
+            [f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 and try again"]
+        ) from None
 
 
 def _yaml_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
@@ -182,8 +193,11 @@ def _yaml_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
         data = {}
     if not isinstance(data, dict):
         raise ImportFailed([f"{name}: expected top-level keys {', '.join(SECTIONS)}"])
-    problems = [f"{name}: unknown top-level key {key!r} (expected {', '.join(SECTIONS)})"
-                for key in data if key not in SECTIONS]
+    problems = [
+        f"{name}: unknown top-level key {key!r} (expected {', '.join(SECTIONS)})"
+        for key in data
+        if key not in SECTIONS
+    ]
     sections: dict[str, list[tuple[str, Any]]] = {}
     for section in SECTIONS:
         items = data.get(section) or []
@@ -227,8 +241,10 @@ def _csv_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
         else:
             section = None
         if section is None:
-            problems.append(f"{name}: row {number}: cannot tell whether this is an event, venue "
-                            "or FAQ (add a 'type' column or a 'title'/'name'/'question' field)")
+            problems.append(
+                f"{name}: row {number}: cannot tell whether this is an event, venue "
+                "or FAQ (add a 'type' column or a 'title'/'name'/'question' field)"
+            )
             continue
         sections[section].append((f"row {number}", item))
     if problems:
@@ -255,8 +271,10 @@ def parse_import(raw: bytes, name: str, tz: ZoneInfo) -> ImportBatch:
                 if isinstance(record, EventIn):
                     row: SQLModel = _event_row(record, tz)
                 elif isinstance(record, VenueIn):
-                    row = Venue(id=record.id or _stable_id("venue", record.name),
-                                **record.model_dump(exclude={"id"}))
+                    row = Venue(
+                        id=record.id or _stable_id("venue", record.name),
+                        **record.model_dump(exclude={"id"}),
+                    )
                 else:
                     row = _faq_row(record)
             except ValidationError as exc:
@@ -330,8 +348,11 @@ def export_data(engine: Engine, tz: ZoneInfo) -> str:
         faqs = session.exec(select(Faq).where(Faq.source == ORGANIZER).order_by(Faq.id)).all()
     out: dict[str, list[dict[str, Any]]] = {"events": [], "venues": [], "faqs": []}
     for ev in events:
-        item: dict[str, Any] = {"id": ev.id, "title": ev.title,
-                                "start": _export_when(ev.start, tz, ev.all_day)}
+        item: dict[str, Any] = {
+            "id": ev.id,
+            "title": ev.title,
+            "start": _export_when(ev.start, tz, ev.all_day),
+        }
         if ev.end is not None:
             item["end"] = _export_when(ev.end, tz, ev.all_day)
         for key in ("venue", "district", "address", "category", "audience", "description", "url"):

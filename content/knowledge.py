@@ -1,0 +1,260 @@
+"""An in-memory snapshot of the content store, with the lookups the answerer needs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from content.lexicon import Analyzer
+from content.models import (
+    Activity,
+    Campaign,
+    Contact,
+    ContentArea,
+    District,
+    Document,
+    Event,
+    Faq,
+    Organizer,
+    Platform,
+    ReportingRequirement,
+    Venue,
+)
+from content.search import Bm25Index, SearchDoc
+from content.seed import content_revision
+from content.text import normalize
+
+MAX_INDEXED_EVENT_DAYS = 62  # a longer event is listed on its first two months only
+
+
+@dataclass
+class Knowledge:
+    """Everything the store holds, loaded once per content revision."""
+
+    revision: int
+    campaign: Campaign
+    documents: list[Document]
+    activities: list[Activity]
+    organizers: list[Organizer]
+    areas: list[ContentArea]
+    requirements: list[ReportingRequirement]
+    platforms: list[Platform]
+    contacts: list[Contact]
+    districts: list[District]
+    faqs: list[Faq]
+    venues: list[Venue]
+    events: list[Event]
+    tz: ZoneInfo
+    by_id: dict[str, object] = field(default_factory=dict)
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)
+    """(normalized alias, kind, id), longest first: organizers, activities, districts…"""
+    district_names: dict[str, str] = field(default_factory=dict)
+    events_by_day: dict[date, list[Event]] = field(default_factory=dict)
+    venue_by_name: dict[str, Venue] = field(default_factory=dict)
+    index: Bm25Index | None = None
+
+    def get(self, kind: type, ident: str | None) -> object | None:
+        item = self.by_id.get(f"{kind.__name__}:{ident}") if ident else None
+        return item
+
+    def contact(self, ident: str | None) -> Contact | None:
+        found = self.get(Contact, ident)
+        return found if isinstance(found, Contact) else None
+
+    def local_day(self, event: Event) -> date:
+        return event.start.astimezone(self.tz).date()
+
+    def event_days(self, event: Event) -> list[date]:
+        """The local days an event runs on (multi-day events count on each)."""
+        first = event.start.astimezone(self.tz).date()
+        last = (event.end or event.start).astimezone(self.tz).date()
+        span = min((last - first).days, MAX_INDEXED_EVENT_DAYS)
+        return [first + timedelta(days=i) for i in range(max(span, 0) + 1)]
+
+    def events_between(self, start: date, end: date) -> list[Event]:
+        """Events running on any day of [start, end], by start time."""
+        seen: dict[str, Event] = {}
+        day = start
+        while day <= end and (day - start).days <= 366:
+            for event in self.events_by_day.get(day, []):
+                seen.setdefault(event.id, event)
+            day += timedelta(days=1)
+        return sorted(seen.values(), key=lambda e: (e.start, e.title))
+
+
+def _load_all(session: Session, model: type, *order: object) -> list:
+    statement = select(model)
+    if order:
+        statement = statement.order_by(*order)
+    return list(session.exec(statement).all())
+
+
+def load_knowledge(engine: Engine, analyzer: Analyzer, tz: ZoneInfo) -> Knowledge:
+    """Read the whole store and build the lookups and the search index."""
+    revision = content_revision(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        knowledge = Knowledge(
+            revision=revision,
+            campaign=session.exec(select(Campaign)).one(),
+            documents=_load_all(session, Document),
+            activities=_load_all(session, Activity, Activity.position),
+            organizers=_load_all(session, Organizer, Organizer.position),
+            areas=_load_all(session, ContentArea, ContentArea.position),
+            requirements=_load_all(session, ReportingRequirement),
+            platforms=_load_all(session, Platform),
+            contacts=_load_all(session, Contact),
+            districts=_load_all(session, District),
+            faqs=_load_all(session, Faq),
+            venues=_load_all(session, Venue, Venue.name),
+            events=_load_all(session, Event, Event.start, Event.title),
+            tz=tz,
+        )
+        session.expunge_all()
+    _derive(knowledge, analyzer)
+    return knowledge
+
+
+def domain_words(k: Knowledge) -> list[str]:
+    """Terms jieba must keep whole: campaign names, activities, places, events."""
+    words = [k.campaign.short_name, *k.campaign.aliases, *k.campaign.creator_platforms]
+    for activity in k.activities:
+        words += [activity.name, *activity.aliases, *activity.highlights]
+    for organizer in k.organizers:
+        words += [organizer.name, organizer.full_name, *organizer.aliases]
+    for district in k.districts:
+        words += [district.name, *district.aliases]
+    words += [c.name for c in k.contacts] + [v.name for v in k.venues]
+    words += [e.title for e in k.events] + [e.venue for e in k.events if e.venue]
+    return [normalize(w) for w in words if w]
+
+
+def _derive(k: Knowledge, analyzer: Analyzer) -> None:
+    rows: list[object] = [
+        k.campaign,
+        *k.documents,
+        *k.activities,
+        *k.organizers,
+        *k.areas,
+        *k.requirements,
+        *k.platforms,
+        *k.contacts,
+        *k.faqs,
+        *k.venues,
+        *k.events,
+    ]
+    k.by_id = {f"{type(r).__name__}:{r.id}": r for r in rows}  # type: ignore[attr-defined]
+
+    aliases: list[tuple[str, str, str]] = []
+    for organizer in k.organizers:
+        for name in (organizer.name, organizer.full_name, *organizer.aliases):
+            aliases.append((normalize(name), "organizer", organizer.id))
+    for activity in k.activities:
+        for name in (activity.name, *activity.aliases):
+            aliases.append((normalize(name), "activity", activity.id))
+    for district in k.districts:
+        for name in (district.name, *district.aliases):
+            aliases.append((normalize(name), "district", district.name))
+            k.district_names[normalize(name)] = district.name
+    for contact in k.contacts:
+        aliases.append((normalize(contact.name), "contact", contact.id))
+    for venue in k.venues:
+        aliases.append((normalize(venue.name), "venue", venue.id))
+        k.venue_by_name[venue.name] = venue
+    aliases = [a for a in aliases if len(a[0]) >= 2]
+    k.aliases = sorted(set(aliases), key=lambda a: (-len(a[0]), a[0], a[1], a[2]))
+
+    by_day: dict[date, list[Event]] = defaultdict(list)
+    for event in k.events:
+        for day in k.event_days(event):
+            by_day[day].append(event)
+    k.events_by_day = dict(by_day)
+
+    analyzer.segmenter.add_words(domain_words(k))
+    k.index = Bm25Index(_search_docs(k, analyzer))
+
+
+def _search_docs(k: Knowledge, analyzer: Analyzer) -> list[SearchDoc]:
+    terms = analyzer.index_terms
+    docs = []
+    for a in k.activities:
+        docs.append(
+            SearchDoc(
+                a.id,
+                "activity",
+                terms(
+                    (a.name, 3),
+                    (" ".join(a.aliases), 2),
+                    (" ".join(a.highlights), 1),
+                    (a.description, 1),
+                    (" ".join(a.participants + a.audience), 1),
+                ),
+            )
+        )
+    for area in k.areas:
+        docs.append(
+            SearchDoc(
+                area.id,
+                "area",
+                terms((area.title, 2), (" ".join(area.aliases), 2), (area.description, 1)),
+            )
+        )
+    for r in k.requirements:
+        docs.append(
+            SearchDoc(
+                r.id,
+                "requirement",
+                terms((r.title, 2), (r.what, 2), (r.description, 1), (" ".join(r.who), 1)),
+            )
+        )
+    for d in k.documents:
+        docs.append(
+            SearchDoc(
+                d.id, "document", terms((d.title, 2), (d.number or "", 2), (d.description, 1))
+            )
+        )
+    for p in k.platforms:
+        docs.append(SearchDoc(p.id, "platform", terms((p.name, 3), (p.description, 1))))
+    for c in k.contacts:
+        docs.append(
+            SearchDoc(
+                c.id,
+                "contact",
+                terms((c.name, 3), (c.role, 2), (c.organization, 1), (" ".join(c.topics), 1)),
+            )
+        )
+    for f in k.faqs:
+        docs.append(
+            SearchDoc(
+                f.id, "faq", terms((f.question, 3), (" ".join(f.keywords), 2), (f.answer, 1))
+            )
+        )
+    for v in k.venues:
+        docs.append(
+            SearchDoc(
+                v.id,
+                "venue",
+                terms(
+                    (v.name, 3), (v.kind or "", 1), (v.description or "", 1), (v.district or "", 1)
+                ),
+            )
+        )
+    for e in k.events:
+        docs.append(
+            SearchDoc(
+                e.id,
+                "event",
+                terms(
+                    (e.title, 3),
+                    (e.category or "", 1),
+                    (e.venue or "", 1),
+                    (e.audience or "", 1),
+                    (e.description or "", 1),
+                ),
+            )
+        )
+    return docs

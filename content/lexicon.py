@@ -1,0 +1,103 @@
+"""The language knowledge of the engine (cue words, synonyms, stop words) and term analysis."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from content.segment import Segmenter
+from content.text import normalize
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+_WORDISH = re.compile(r"[\w\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+BIGRAM_PREFIX = "~"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Cue words per intent and the word lists the engine reads questions with."""
+
+    intent_cues: dict[str, dict[str, float]]
+    campaign_words: tuple[str, ...]
+    asks_place: tuple[str, ...]
+    asks_time: tuple[str, ...]
+    asks_practical: tuple[str, ...]
+    asks_count: tuple[str, ...]
+    asks_yesno: tuple[str, ...]
+    audiences: dict[str, tuple[str, ...]]
+    synonyms: dict[str, str]
+    stop_words: frozenset[str]
+
+    def cue_score(self, intent: str, text: str) -> float:
+        """Sum of the weights of the intent's cue words found in `text`."""
+        return sum(w for cue, w in self.intent_cues.get(intent, {}).items() if cue in text)
+
+    def audiences_in(self, text: str) -> list[str]:
+        """Canonical audiences named in the text (青少年, 大学生 …)."""
+        return [name for name, forms in self.audiences.items() if any(f in text for f in forms)]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    """Read the lexicon file (cached)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    intents = {
+        name: {normalize(str(cue)): float(weight) for cue, weight in spec["cues"].items()}
+        for name, spec in data["intents"].items()
+    }
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(normalize(str(w)) for w in data.get(key, []))
+
+    return Lexicon(
+        intent_cues=intents,
+        campaign_words=words("campaign_words"),
+        asks_place=words("asks_place"),
+        asks_time=words("asks_time"),
+        asks_practical=words("asks_practical"),
+        asks_count=words("asks_count"),
+        asks_yesno=words("asks_yesno"),
+        audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
+        synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},
+        stop_words=frozenset(normalize(str(w)) for w in data["stop_words"]),
+    )
+
+
+class Analyzer:
+    """Turns text into retrieval terms: jieba words (synonyms applied) plus CJK bigrams."""
+
+    def __init__(self, segmenter: Segmenter, lexicon: Lexicon) -> None:
+        self.segmenter = segmenter
+        self.lexicon = lexicon
+
+    def words(self, normalized: str) -> list[str]:
+        """Content words of an already normalized text."""
+        stop, synonyms = self.lexicon.stop_words, self.lexicon.synonyms
+        out = []
+        for word in self.segmenter.cut(normalized):
+            if word in stop or not _WORDISH.search(word):
+                continue
+            out.append(synonyms.get(word, word))
+        return out
+
+    def terms(self, normalized: str) -> list[str]:
+        """Words plus character bigrams (robust to segmentation differences and typos)."""
+        words = self.words(normalized)
+        terms = list(words)
+        for word in words:
+            for run in _CJK_RUN.findall(word):
+                terms.extend(BIGRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
+        return terms
+
+    def index_terms(self, *fields: tuple[str, int]) -> tuple[str, ...]:
+        """Terms of a document from (text, weight) fields; weight repeats a field's terms."""
+        out: list[str] = []
+        for text, weight in fields:
+            if text:
+                out.extend(self.terms(normalize(text)) * weight)
+        return tuple(out)

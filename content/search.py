@@ -1,0 +1,78 @@
+"""A small BM25 inverted index over the store's documents."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """One retrievable thing: an activity, an FAQ, an event…"""
+
+    id: str
+    kind: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: str
+    score: float
+    coverage: float
+    """Share of the distinct query terms (by IDF weight) that the document contains."""
+
+
+class Bm25Index:
+    """Okapi BM25 (k1=1.5, b=0.75) with postings per term; scores only matching docs."""
+
+    def __init__(self, docs: Iterable[SearchDoc], *, k1: float = 1.5, b: float = 0.75) -> None:
+        self._docs = list(docs)
+        self._k1, self._b = k1, b
+        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._lengths = [len(d.tokens) for d in self._docs]
+        for index, doc in enumerate(self._docs):
+            for term, tf in Counter(doc.tokens).items():
+                self._postings[term].append((index, tf))
+        n = len(self._docs)
+        self._avg_len = (sum(self._lengths) / n) if n else 1.0
+        self._idf = {
+            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
+            for term, p in self._postings.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, 0.0)
+
+    def search(
+        self, terms: Iterable[str], *, kinds: frozenset[str] | None = None, limit: int = 5
+    ) -> list[Hit]:
+        """Best documents for the query terms, optionally only of some kinds."""
+        query = list(dict.fromkeys(terms))
+        if not query:
+            return []
+        total_idf = sum(self._idf.get(t, 0.0) for t in query) or 1.0
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, float] = defaultdict(float)
+        k1, b, avg = self._k1, self._b, self._avg_len
+        for term in query:
+            idf = self._idf.get(term)
+            if not idf:
+                continue
+            for index, tf in self._postings[term]:
+                if kinds is not None and self._docs[index].kind not in kinds:
+                    continue
+                norm = k1 * (1 - b + b * self._lengths[index] / avg)
+                scores[index] += idf * tf * (k1 + 1) / (tf + norm)
+                matched[index] += idf
+        best = sorted(scores, key=lambda i: (-scores[i], self._docs[i].id))[:limit]
+        return [
+            Hit(self._docs[i].id, self._docs[i].kind, scores[i], matched[i] / total_idf)
+            for i in best
+        ]

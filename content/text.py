@@ -1,0 +1,39 @@
+"""Text normalization: full-width, traditional characters, spacing, variants."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+# Variants OpenCC's t2s keeps but users mean otherwise.
+_VARIANTS = str.maketrans({"甚": "什", "麽": "么", "祇": "只", "週": "周", "臺": "台", "裏": "里"})
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_BETWEEN_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+MAX_QUESTION_CHARS = 500
+
+
+@lru_cache(maxsize=1)
+def _converter() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Canonical form of a question: NFKC, simplified, lower-case, no stray spaces."""
+    text = _CONTROL.sub("", text)[:MAX_QUESTION_CHARS]
+    text = unicodedata.normalize("NFKC", text)
+    if _CJK.search(text):
+        text = _converter().convert(text).translate(_VARIANTS)
+        text = _BETWEEN_CJK_SPACE.sub("", text)
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds at least one Chinese character."""
+    return bool(_CJK.search(text))

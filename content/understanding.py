@@ -1,0 +1,183 @@
+"""What a question asks: normalized text, dates, places, mentions, and the intent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from content.dates import DateContext, DateRange, parse_dates
+from content.knowledge import Knowledge
+from content.lexicon import Analyzer, Lexicon
+from content.search import Hit
+from content.text import normalize
+
+# Intents decided by the highest cue score; the order breaks ties (earlier wins).
+SCORED_INTENTS = (
+    "event_detail",
+    "events",
+    "reporting",
+    "documents",
+    "creators",
+    "organizers",
+    "theme",
+    "work_requirements",
+    "guiding",
+    "content_areas",
+    "platform",
+    "venues",
+    "activities",
+    "dates",
+)
+MIN_INTENT_SCORE = 1.5
+EVENT_SLOT_KINDS = ("district", "venue")
+
+
+@dataclass
+class Parsed:
+    """A question read: everything the answer composer needs."""
+
+    raw: str
+    text: str
+    rest: str
+    dates: DateRange | None
+    words: list[str]
+    terms: list[str]
+    mentions: dict[str, list[str]]
+    audiences: list[str]
+    scores: dict[str, float]
+    asks_place: bool
+    asks_time: bool
+    asks_practical: list[str]
+    asks_count: bool
+    asks_yesno: bool
+    event_hits: list[Hit] = field(default_factory=list)
+    doc_hits: list[Hit] = field(default_factory=list)
+    intent: str = "fallback"
+
+    def first(self, kind: str) -> str | None:
+        found = self.mentions.get(kind)
+        return found[0] if found else None
+
+    @property
+    def strong_event(self) -> str | None:
+        """An event the question names (most of its words match)."""
+        if self.event_hits and self.event_hits[0].coverage >= 0.6:
+            return self.event_hits[0].id
+        return None
+
+
+def _scan_aliases(text: str, k: Knowledge) -> dict[str, list[str]]:
+    mentions: dict[str, list[str]] = {}
+    masked = text
+    for alias, kind, ident in k.aliases:
+        if alias in masked:
+            found = mentions.setdefault(kind, [])
+            if ident not in found:
+                found.append(ident)
+            masked = masked.replace(alias, "\0" * len(alias))
+    return mentions
+
+
+def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyzer) -> Parsed:
+    """Read a question against the knowledge snapshot and decide its intent."""
+    lex = analyzer.lexicon
+    text = normalize(question)
+    ctx = DateContext.for_campaign(now.astimezone(k.tz), k.campaign.start)
+    dates, rest = parse_dates(text, ctx)
+    words = analyzer.words(rest)
+    terms = analyzer.terms(rest)
+    parsed = Parsed(
+        raw=question,
+        text=text,
+        rest=rest,
+        dates=dates,
+        words=words,
+        terms=terms,
+        mentions=_scan_aliases(text, k),
+        audiences=lex.audiences_in(text),
+        scores={name: lex.cue_score(name, text) for name in lex.intent_cues},
+        asks_place=any(w in text for w in lex.asks_place),
+        asks_time=any(w in text for w in lex.asks_time),
+        asks_practical=[w for w in lex.asks_practical if w in text],
+        asks_count=any(w in text for w in lex.asks_count),
+        asks_yesno=any(w in text for w in lex.asks_yesno),
+    )
+    if k.index is not None and terms:
+        parsed.event_hits = k.index.search(terms, kinds=frozenset({"event"}), limit=20)
+        parsed.doc_hits = k.index.search(terms, kinds=_DOC_KINDS, limit=5)
+    parsed.intent = decide_intent(parsed, k, lex)
+    return parsed
+
+
+_DOC_KINDS = frozenset(
+    {"activity", "area", "requirement", "document", "platform", "contact", "faq", "venue"}
+)
+
+
+def _is_only(text: str, words: tuple[str, ...]) -> bool:
+    rest = text
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not any(ch.isalnum() for ch in rest)
+
+
+def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
+    """The intent, by a short cascade of sure signals, then the best cue score."""
+    s = dict(p.scores)
+    if not any(ch.isalnum() for ch in p.text):
+        return "help"
+    greetings = (*lex.intent_cues.get("greeting", {}), "啊", "呀", "!", "?", "~", "。")
+    if s.get("greeting", 0) >= 1 and _is_only(p.text, greetings):
+        return "greeting"
+    if s.get("help", 0) >= 2:
+        return "help"
+    if p.mentions.get("contact"):
+        return "contacts"
+    asks_mail = "邮箱" in p.text or "邮件" in p.text or "email" in p.text
+    if s.get("contacts", 0) >= 2.5 and not asks_mail:
+        return "contacts"
+    if s.get("countdown", 0) >= 2.5:
+        return "countdown"
+
+    has_slot = p.dates is not None or any(p.mentions.get(kind) for kind in EVENT_SLOT_KINDS)
+    if has_slot and (s.get("events", 0) >= 0.5 or _bare_slot_question(p)):
+        s["events"] = s.get("events", 0) + 3
+    if p.audiences and s.get("events", 0) >= 1:
+        s["events"] += 1
+    if p.mentions.get("activity"):
+        s["activities"] = s.get("activities", 0) + 2
+    if p.mentions.get("organizer") and (p.asks_yesno or s.get("organizers", 0) > 0):
+        s["organizers"] = s.get("organizers", 0) + 1.5
+    if p.strong_event or p.mentions.get("venue"):
+        if p.asks_place or p.asks_time or p.asks_practical:
+            s["event_detail"] = s.get("event_detail", 0) + 3
+    else:
+        s["event_detail"] = 0
+    asks_logistics = p.asks_place or p.asks_time or bool(p.asks_practical)
+    if (
+        p.mentions.get("activity")
+        and asks_logistics
+        and (s.get("dates", 0) < 2 or not _about_campaign(p, k))
+    ):
+        s["activities"] += 2
+    if p.asks_practical:
+        s["practical"] = 2.0
+
+    best = max(SCORED_INTENTS, key=lambda name: (s.get(name, 0), -SCORED_INTENTS.index(name)))
+    if s.get("practical", 0) > s.get(best, 0):
+        return "practical"
+    if s.get(best, 0) >= MIN_INTENT_SCORE:
+        return best
+    if _about_campaign(p, k) and not p.words:
+        return "overview"
+    return "retrieval"
+
+
+def _bare_slot_question(p: Parsed) -> bool:
+    """'9月17日呢' / '渝中区' alone: a slot with nothing else asked."""
+    return not p.words or all(w in ("呢", "活动") for w in p.words)
+
+
+def _about_campaign(p: Parsed, k: Knowledge) -> bool:
+    names = (k.campaign.short_name, *k.campaign.aliases, "活动")
+    return any(normalize(n) in p.text for n in names)

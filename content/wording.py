@@ -1,0 +1,130 @@
+"""Everything the answer engine says, in one place, so organizers can reword it.
+
+Templates use str.format fields; facts always come from the store.
+"""
+
+from __future__ import annotations
+
+GREETING = (
+    "你好！我是{campaign}问答助手。可以问我时间、主题、主办单位、活动安排、场馆、投稿和联系方式。"
+)
+HELP = (
+    "我可以回答{campaign}的问题，例如：\n"
+    "· 科普日什么时候开始？还有几天？\n"
+    "· 今年的主题是什么？有哪些主办单位？\n"
+    "· 有哪些重点活动？9月20日渝中区有什么活动？\n"
+    "· 怎么参加{hashtag}话题？\n"
+    "· 活动总结什么时候报送？找谁咨询？"
+)
+OVERVIEW = (
+    "{campaign}：主题是“{theme}”，重点活动集中在{start}至{end}开展（共{days}天），"
+    "由{first_org}等{org_count}家单位主办。"
+)
+
+DATES_RANGE = "{short}重点活动集中在{start}至{end}开展，共{days}天。"
+DATES_START = "{short}从{start}开始，重点活动集中在{start_md}至{end_md}，共{days}天。"
+DATES_END = "{short}重点活动到{end}结束（{start_md}至{end_md}，共{days}天）。"
+DATES_IN_RANGE = "是的，{day}在{short}重点活动期间（{start_md}至{end_md}）。"
+DATES_OUT_OF_RANGE = "{day}不在{short}重点活动期间；重点活动集中在{start_md}至{end_md}。"
+
+COUNT_BEFORE = "距离{short}开始还有{n}天（{start}开始，{end}结束）。"
+COUNT_BEFORE_END = "距离{short}重点活动结束还有{n}天（{end}结束；{start}开始，还有{to_start}天）。"
+COUNT_DURING = "{short}正在进行中：今天是第{k}天，距离{end}结束还有{n}天。"
+COUNT_LAST_DAY = "今天（{end}）是{short}重点活动的最后一天。"
+COUNT_AFTER = "{short}重点活动已于{end}结束（{start_md}至{end_md}，共{days}天）。"
+COUNT_TOTAL = "{short}重点活动共{days}天：{start}至{end}。"
+NOT_STARTED = "还没有开始。" + COUNT_BEFORE
+STARTED = "已经开始了。"
+
+THEME = "{year}年{short}的主题是：{theme}。"
+
+ORG_YES = "是的，{name}（{full}）是{campaign}的{count}家主办单位之一。"
+ORG_NO = "不是。通知列出的{count}家主办单位中没有“{name}”。主办单位是：{names}。"
+ORG_LIST = "{campaign}共有{count}家主办单位：{names}。"
+ORG_FULL_LIST = "{campaign}共有{count}家主办单位（全称）：{names}。"
+
+ACTIVITY = "{name}：{description}"
+ACTIVITY_FEATURED = "{name}是{campaign}“{parent}”中的一项。"
+ACTIVITY_NO_DETAIL = "通知没有更多介绍，具体安排暂未公布，可咨询{contact}。"
+ACTIVITY_NOT_ANNOUNCED = (
+    "通知暂未公布{name}的具体{what}。重点活动集中在{start_md}至{end_md}开展；"
+    "如需了解，请咨询{contact}。"
+)
+ACTIVITY_EVENTS = "已发布的相关活动："
+ACTIVITY_LIST = "{title}（共{count}项）：\n{lines}"
+ACTIVITY_KEY_TITLE = "重点活动"
+ACTIVITY_FEATURED_TITLE = "系列特色活动"
+ACTIVITY_JOINT_TITLE = "系列联合行动"
+ACTIVITY_DISTRICT_TITLE = "区县主场活动"
+ACTIVITY_AUDIENCE = "面向{audience}的活动：\n{lines}"
+ACTIVITY_OVERVIEW_TAIL = (
+    "想查具体哪天、哪里有活动，可以问“9月20日有什么活动”或“渝中区有什么活动”。"
+)
+
+EVENTS_FOUND = "{scope}共有{count}场活动：\n{lines}"
+EVENTS_MORE = "……另有{more}场，可以加上日期或区县缩小范围。"
+EVENTS_NONE = "没有找到{scope}的活动。"
+EVENTS_NONE_PUBLISHED = (
+    "主办方还没有发布具体的活动安排。{short}重点活动集中在{start_md}至{end_md}开展。"
+)
+EVENTS_NEAR_DAYS = "有活动的日期：{days}。"
+EVENTS_NEAR_DISTRICTS = "附近区县：{districts}。"
+EVENTS_CITYWIDE = "全市或线上活动{count}场，可以问“全市有什么活动”。"
+EVENTS_OUTSIDE = "{short}重点活动集中在{start_md}至{end_md}。"
+EVENT_DETAIL = "{title}\n时间：{when}\n地点：{place}"
+EVENT_FIELD = "{label}：{value}"
+EVENT_NO_PRACTICAL = "{what}信息暂未公布，可咨询{contact}。"
+
+VENUE_DETAIL = "{name}"
+VENUE_LIST = "已登记的场馆（{count}个）：\n{lines}"
+
+CREATORS = (
+    "参加{hashtag}：在{platforms}等平台发布科普内容和相关活动时，添加“{hashtag}”话题标签。"
+    "\n{description}"
+)
+CREATORS_PLATFORM_YES = "可以。{platform}是通知列出的{hashtag}话题平台之一（{platforms}），发布时请添加“{hashtag}”话题标签。"
+CREATORS_PLATFORM_NO = "通知列出的{hashtag}话题平台是{platforms}；{platform}不在其中。"
+
+REPORT_DEADLINE = "{what}的报送截止时间：{deadline}。"
+REPORT_EMAIL = "{what}请报送至电子邮箱 {email}。"
+REPORT_FORMATS = "{what}需提交{formats}。"
+REPORT_WHO = "需要报送的单位：{who}。"
+REPORT_FULL = "{what}：{deadline}，以{formats}报送至 {email}。报送单位：{who}。"
+
+CONTACT = "{name}（{role}）：{phones}"
+CONTACTS_ALL = "联系方式：\n{lines}"
+
+DOCUMENT_NUMBER = "通知文号：{number}（《{title}》，{date}印发）。"
+DOCUMENT_BASIS = "本通知根据《{title}》（{number}）的要求制定。"
+DOCUMENT_DATE = "《{title}》（{number}）于{date}印发。"
+DOCUMENT_RECIPIENTS = "主送：{recipients}"
+DOCUMENT_REFERENCES = "通知提到的实施方案：{titles}。"
+
+GUIDING = "指导思想：{text}"
+GOAL = "目标：{goal}"
+
+PLATFORM = "{name}：{url}。{description}"
+PLATFORM_CONTACT = "平台咨询：{contact}。"
+
+WORK_REQUIREMENTS = "工作要求：\n{lines}"
+CONTENT_AREAS = "活动内容有{count}个方面：\n{lines}"
+
+PRACTICAL_UNKNOWN = "通知没有说明{what}。如需了解，请咨询{contact}。"
+
+FALLBACK = (
+    "抱歉，这个问题我答不上来。我只了解{campaign}：时间、主题、主办单位、活动、场馆、投稿和联系方式。"
+    "其他问题可咨询{contact}。"
+)
+FALLBACK_SUGGEST = "你是不是想问："
+UNKNOWN_IN_SCOPE = "通知中没有这方面的信息。如需了解，请咨询{contact}。"
+
+WHAT_PLACE = "地点"
+WHAT_TIME = "时间"
+WHAT_PLACE_TIME = "时间和地点"
+ALL_DAY = "全天"
+CITYWIDE_WORDS = ("全市", "线上", "网上", "线上直播", "全国")
+SUGGEST_ACTIVITY = "{name}是什么？"
+SUGGEST_FAQ = "{question}"
+SUGGEST_DEFAULTS = ("科普日什么时候开始？", "有哪些重点活动？", "找谁咨询？")
+LIST_SEP = "、"
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
