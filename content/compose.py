@@ -220,6 +220,9 @@ class Composer:
             return self.activity_group(group)
         if p.audiences:
             return self.activities_for_audience(p)
+        hit = next((h for h in p.doc_hits[:1] if h.kind == "activity"), None)
+        if hit and hit.coverage >= RETRIEVAL_MIN_COVERAGE:
+            return self.activity_detail(self._activity(hit.id))
         return self.activity_overview()
 
     def activity_detail(self, a: Activity) -> Reply:
@@ -374,14 +377,8 @@ class Composer:
     def on_events(self, p: Parsed) -> Reply:
         f = self.facts()
         if not self.k.events:
-            text = (
-                W.EVENTS_NONE_PUBLISHED.format(**f)
-                + "\n"
-                + W.ACTIVITY_OVERVIEW_TAIL.split("，")[0]
-                if False
-                else W.EVENTS_NONE_PUBLISHED.format(**f)
-            )
-            return self.reply(text + "\n" + self.activity_overview().text, "events", self.c.id)
+            text = W.EVENTS_NONE_PUBLISHED.format(**f) + "\n" + self.activity_overview().text
+            return self.reply(text, "events", self.c.id)
         districts, venues, citywide = self._event_filters(p)
         rng = p.dates
         events = self.k.events_between(rng.start, rng.end) if rng else list(self.k.events)
@@ -420,9 +417,7 @@ class Composer:
 
     def _topic_events(self, p: Parsed) -> set[str] | None:
         """Events matching the question's topic words, if it names a topic at all."""
-        slot_words = set(p.mentions) and {normalize(a) for a, _, _ in self.k.aliases}
-        topic_words = [w for w in p.words if w not in slot_words and not _is_event_cue(w)]
-        if not topic_words:
+        if not [w for w in p.topic_words if not _is_event_cue(w)]:
             return None
         hits = [h for h in p.event_hits if h.coverage >= 0.5]
         return {h.id for h in hits} if hits else None
@@ -743,6 +738,9 @@ class Composer:
         )
 
     def on_practical(self, p: Parsed) -> Reply:
+        faq = self.best_faq(p)
+        if faq is not None:
+            return self.reply(faq.answer, "faq", faq.id)
         if p.strong_event:
             return self.on_event_detail(p)
         what = W.LIST_SEP.join(p.asks_practical) + "等信息"
@@ -753,6 +751,19 @@ class Composer:
         )
 
     # -- retrieval and fallback ------------------------------------------------------------
+    def best_faq(self, p: Parsed) -> Faq | None:
+        """An FAQ entry that clearly answers the question, if there is one."""
+        for hit in p.doc_hits[:2]:
+            if hit.kind == "faq" and hit.coverage >= RETRIEVAL_MIN_COVERAGE:
+                item = self.k.get(Faq, hit.id)
+                if isinstance(item, Faq):
+                    return item
+        return None
+
+    def on_faq(self, p: Parsed) -> Reply:
+        faq = self.best_faq(p)
+        return self.reply(faq.answer, "faq", faq.id) if faq else self.on_retrieval(p)
+
     def on_retrieval(self, p: Parsed) -> Reply:
         good = [
             h

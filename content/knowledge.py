@@ -56,6 +56,10 @@ class Knowledge:
     district_names: dict[str, str] = field(default_factory=dict)
     events_by_day: dict[date, list[Event]] = field(default_factory=dict)
     venue_by_name: dict[str, Venue] = field(default_factory=dict)
+    title_words: dict[str, set[str]] = field(default_factory=dict)
+    faq_key_words: dict[str, set[str]] = field(default_factory=dict)
+    """Words of each FAQ's question and keywords (not its answer)."""
+    """Content words of each event title (to tell whether a question names an event)."""
     index: Bm25Index | None = None
 
     def get(self, kind: type, ident: str | None) -> object | None:
@@ -175,6 +179,12 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     k.events_by_day = dict(by_day)
 
     analyzer.segmenter.add_words(domain_words(k))
+    k.title_words = {
+        e.id: {w for w in analyzer.words(normalize(e.title)) if len(w) >= 2} for e in k.events
+    }
+    k.faq_key_words = {
+        f.id: set(analyzer.words(normalize(" ".join([f.question, *f.keywords])))) for f in k.faqs
+    }
     k.index = Bm25Index(_search_docs(k, analyzer))
 
 

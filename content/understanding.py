@@ -50,6 +50,7 @@ class Parsed:
     asks_practical: list[str]
     asks_count: bool
     asks_yesno: bool
+    topic_words: list[str] = field(default_factory=list)
     event_hits: list[Hit] = field(default_factory=list)
     doc_hits: list[Hit] = field(default_factory=list)
     intent: str = "fallback"
@@ -58,24 +59,41 @@ class Parsed:
         found = self.mentions.get(kind)
         return found[0] if found else None
 
-    @property
-    def strong_event(self) -> str | None:
-        """An event the question names (most of its words match)."""
-        if self.event_hits and self.event_hits[0].coverage >= 0.6:
-            return self.event_hits[0].id
-        return None
+    strong_event: str | None = None
+    """An event the question names: most of the question's topic and the title match."""
 
 
-def _scan_aliases(text: str, k: Knowledge) -> dict[str, list[str]]:
+SLOT_KINDS = frozenset({"district", "venue", "contact"})
+
+
+def _scan_aliases(text: str, k: Knowledge) -> tuple[dict[str, list[str]], str]:
+    """Names of known things in the text, and the text with slot names blanked out."""
     mentions: dict[str, list[str]] = {}
     masked = text
+    topic = text
     for alias, kind, ident in k.aliases:
         if alias in masked:
             found = mentions.setdefault(kind, [])
             if ident not in found:
                 found.append(ident)
             masked = masked.replace(alias, "\0" * len(alias))
-    return mentions
+            if kind in SLOT_KINDS:
+                topic = topic.replace(alias, " ")
+    return mentions, topic
+
+
+def _strong_event(p: Parsed, k: Knowledge) -> str | None:
+    topic = set(p.topic_words)
+    if not topic:
+        return None
+    for hit in p.event_hits[:3]:
+        title = k.title_words.get(hit.id, set())
+        if not title:
+            continue
+        shared = topic & title
+        if len(shared) / len(title) >= 0.5 and len(shared) / len(topic) >= 0.3:
+            return hit.id
+    return None
 
 
 def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyzer) -> Parsed:
@@ -86,6 +104,9 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     dates, rest = parse_dates(text, ctx)
     words = analyzer.words(rest)
     terms = analyzer.terms(rest)
+    mentions, topic_text = _scan_aliases(rest, k)
+    for word in (k.campaign.short_name, *k.campaign.aliases):
+        topic_text = topic_text.replace(normalize(word), " ")
     parsed = Parsed(
         raw=question,
         text=text,
@@ -93,7 +114,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         dates=dates,
         words=words,
         terms=terms,
-        mentions=_scan_aliases(text, k),
+        mentions=mentions,
         audiences=lex.audiences_in(text),
         scores={name: lex.cue_score(name, text) for name in lex.intent_cues},
         asks_place=any(w in text for w in lex.asks_place),
@@ -102,9 +123,12 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         asks_count=any(w in text for w in lex.asks_count),
         asks_yesno=any(w in text for w in lex.asks_yesno),
     )
+    parsed.topic_words = [w for w in analyzer.words(topic_text) if len(w) >= 2]
     if k.index is not None and terms:
-        parsed.event_hits = k.index.search(terms, kinds=frozenset({"event"}), limit=20)
+        topic_terms = analyzer.terms(topic_text)
+        parsed.event_hits = k.index.search(topic_terms, kinds=frozenset({"event"}), limit=20)
         parsed.doc_hits = k.index.search(terms, kinds=_DOC_KINDS, limit=5)
+        parsed.strong_event = _strong_event(parsed, k)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
 
@@ -124,6 +148,7 @@ def _is_only(text: str, words: tuple[str, ...]) -> bool:
 def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     """The intent, by a short cascade of sure signals, then the best cue score."""
     s = dict(p.scores)
+    events_cue = s.get("events", 0)
     if not any(ch.isalnum() for ch in p.text):
         return "help"
     greetings = (*lex.intent_cues.get("greeting", {}), "啊", "呀", "!", "?", "~", "。")
@@ -144,8 +169,17 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["events"] = s.get("events", 0) + 3
     if p.audiences and s.get("events", 0) >= 1:
         s["events"] += 1
+    topic_event = p.event_hits and p.event_hits[0].coverage >= 0.6
+    if topic_event and s.get("events", 0) >= 0.5 and not p.mentions.get("activity"):
+        s["events"] += 2
+    if p.dates and _about_campaign(p, k) and p.asks_yesno and events_cue < 2.5:
+        s["dates"] = s.get("dates", 0) + 3
+    if p.dates and any(r.deadline and p.dates.start == r.deadline for r in k.requirements):
+        s["reporting"] = s.get("reporting", 0) + 2
     if p.mentions.get("activity"):
         s["activities"] = s.get("activities", 0) + 2
+        if not has_slot:
+            s["events"] = s.get("events", 0) - 1.5
     if p.mentions.get("organizer") and (p.asks_yesno or s.get("organizers", 0) > 0):
         s["organizers"] = s.get("organizers", 0) + 1.5
     if p.strong_event or p.mentions.get("venue"):
@@ -162,10 +196,19 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["activities"] += 2
     if p.asks_practical:
         s["practical"] = 2.0
+    faq_hit = next((h for h in p.doc_hits[:1] if h.kind == "faq"), None)
+    if (
+        faq_hit
+        and faq_hit.coverage >= 0.75
+        and faq_hit.score >= 6
+        and set(p.words) & k.faq_key_words.get(faq_hit.id, set())
+    ):
+        s["faq"] = 4.0
 
     best = max(SCORED_INTENTS, key=lambda name: (s.get(name, 0), -SCORED_INTENTS.index(name)))
-    if s.get("practical", 0) > s.get(best, 0):
-        return "practical"
+    for special in ("faq", "practical"):
+        if s.get(special, 0) > s.get(best, 0):
+            return special
     if s.get(best, 0) >= MIN_INTENT_SCORE:
         return best
     if _about_campaign(p, k) and not p.words:
