@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kepubot.db"
 
@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     jieba_cache_dir: Path = Path("data/cache")
     content_dir: Path | None = None
+    user_hash_salt: SecretStr | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod

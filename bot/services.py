@@ -1,0 +1,145 @@
+"""Telegram-free services of the bot's flows: answering questions, tracking unanswered ones."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from bot.clock import Clock
+from bot.settings import Settings
+from content.answers import Answer, Answerer
+from content.db import session_scope
+from content.models import Meta, UnansweredQuestion
+
+SALT_META_KEY = "user_hash_salt"
+MAX_RECORDED_CHARS = 500
+
+
+def ensure_salt(engine: Engine, configured: str | None = None) -> bytes:
+    """The salt for user hashes: the configured one, else a random one kept in the database."""
+    if configured:
+        return configured.encode("utf-8")
+    with session_scope(engine) as session:
+        row = session.get(Meta, SALT_META_KEY)
+        if row is None:
+            row = Meta(key=SALT_META_KEY, value=secrets.token_hex(16))
+            session.add(row)
+        return row.value.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class UnansweredCount:
+    """An unanswered question, how often it was asked, and when last."""
+
+    text: str
+    count: int
+    last_asked: datetime
+
+
+def most_unanswered(engine: Engine, limit: int = 20) -> list[UnansweredCount]:
+    """The most frequent unanswered questions, most asked first."""
+    count = func.count(col(UnansweredQuestion.id))
+    latest = func.max(col(UnansweredQuestion.asked_at))
+    query = (
+        select(UnansweredQuestion.text, count, latest)
+        .group_by(col(UnansweredQuestion.text))
+        .order_by(count.desc(), latest.desc())
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        rows = session.exec(query).all()
+    return [UnansweredCount(text, n, last) for text, n, last in rows]
+
+
+class QuestionService:
+    """Answers questions and remembers the ones the store cannot answer (blocking calls)."""
+
+    def __init__(self, engine: Engine, answerer: Answerer, clock: Clock, salt: bytes) -> None:
+        self._engine = engine
+        self._answerer = answerer
+        self._clock = clock
+        self._salt = salt
+
+    def user_hash(self, user_id: int) -> str:
+        """An anonymous, stable key for a user: salted SHA-256 of the id."""
+        return hashlib.sha256(self._salt + str(user_id).encode("ascii")).hexdigest()
+
+    def ask(self, question: str, user_id: int | None = None) -> Answer:
+        """Answer one question; a fallback answer is recorded as unanswered."""
+        question = " ".join(question.split())
+        now = self._clock()
+        answer = self._answerer.answer(question, now)
+        if not answer.answered and question:
+            self._record(question, user_id, now)
+        return answer
+
+    async def ask_async(self, question: str, user_id: int | None = None) -> Answer:
+        """`ask` off the event loop."""
+        return await asyncio.to_thread(self.ask, question, user_id)
+
+    def _record(self, question: str, user_id: int | None, now: datetime) -> None:
+        row = UnansweredQuestion(
+            text=question[:MAX_RECORDED_CHARS],
+            asked_at=now,
+            user_hash=self.user_hash(user_id) if user_id is not None else None,
+        )
+        with session_scope(self._engine) as session:
+            session.add(row)
+
+    def unanswered(self, limit: int = 20) -> list[UnansweredCount]:
+        """The most frequent unanswered questions, most asked first."""
+        return most_unanswered(self._engine, limit)
+
+    def reload(self) -> None:
+        """Pick up imported or edited content."""
+        self._answerer.reload()
+
+
+class ShortKeys:
+    """Remembers texts behind short keys, for payloads with a size limit (button data)."""
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self._capacity = capacity
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def key_for(self, text: str) -> str:
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        self._texts[key] = text
+        self._texts.move_to_end(key)
+        while len(self._texts) > self._capacity:
+            self._texts.popitem(last=False)
+        return key
+
+    def text_for(self, key: str) -> str | None:
+        return self._texts.get(key)
+
+
+@dataclass
+class Services:
+    """Everything handlers need, kept in `Application.bot_data` under `SERVICES_KEY`."""
+
+    settings: Settings
+    engine: Engine
+    answerer: Answerer
+    questions: QuestionService
+    clock: Clock
+    button_texts: ShortKeys
+
+
+SERVICES_KEY = "services"
+
+
+def services_from(bot_data: Mapping[str, object]) -> Services:
+    """The typed services container out of an application's `bot_data`."""
+    services = bot_data.get(SERVICES_KEY)
+    if not isinstance(services, Services):
+        raise RuntimeError("bot_data holds no Services; build the app with build_application()")
+    return services
