@@ -1,0 +1,87 @@
+"""The composition root: `build_application` wires settings, store, services and handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot import messages
+from bot.clock import Clock, system_clock
+from bot.logs import redact_secret
+from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
+from bot.settings import Settings, SettingsError
+from bot.store import open_store
+from content.answers import Answerer
+from handlers import ask, errors, start
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    answerer: Answerer | None = None,
+) -> Application:
+    """Build the bot: open and seed the store, create the services, register the handlers.
+
+    `request` replaces the HTTP layer (the fake Bot API of `kepubot chat` and the tests);
+    without it a token is required. `answerer` lets tests share one warmed-up answerer.
+    """
+    token = settings.token
+    if token is None and request is None:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN / KEPUBOT_TELEGRAM_TOKEN: not set; it is needed to run the "
+            "bot on Telegram (use `kepubot chat` to try it locally)"
+        )
+    if token is None:
+        from bot.local_api import LOCAL_TOKEN
+
+        token = LOCAL_TOKEN
+    redact_secret(token)
+
+    clock = clock or system_clock(settings.tz)
+    engine = open_store(settings)
+    if answerer is None:
+        answerer = Answerer(engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir)
+    salt_setting = settings.user_hash_salt.get_secret_value() if settings.user_hash_salt else None
+    services = Services(
+        settings=settings,
+        engine=engine,
+        answerer=answerer,
+        questions=QuestionService(engine, answerer, clock, ensure_salt(engine, salt_setting)),
+        clock=clock,
+        button_texts=ShortKeys(),
+    )
+
+    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
+    application.bot_data[SERVICES_KEY] = services
+
+    # All handlers, in the order they are tried (within group 0 the first match wins):
+    application.add_handlers(start.handlers)  # /start, /help
+    application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
+    application.add_error_handler(errors.report_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    """Warm the answerer up off the event loop and publish the command menu."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    await asyncio.to_thread(services.answerer.warm_up)
+    commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
+    await application.bot.set_my_commands(commands)
+    log.info("bot @%s ready", application.bot.username)
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    services.engine.dispose()

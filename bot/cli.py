@@ -1,0 +1,249 @@
+"""The `kepubot` command line: ask, chat, run, import, export, unanswered.
+
+Heavy imports happen inside the commands, so `kepubot ask` never loads python-telegram-bot.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"kepubot: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _settings(*, quiet: bool = False) -> Settings:
+    """Load settings and set up logging; a bad setting is a message and exit status 2."""
+    from bot.logs import configure_logging
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        _fail(str(exc))
+    level = settings.log_level
+    if quiet and level != "DEBUG":
+        level = "WARNING"
+    configure_logging(level, settings.token)
+    return settings
+
+
+def _open_store(settings: Settings) -> Engine:
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from bot.store import open_store
+    from content.seed import ContentError
+
+    try:
+        return open_store(settings)
+    except (ArgumentError, ImportError) as exc:
+        _fail(f"KEPUBOT_DATABASE_URL: cannot use {settings.database_url!r}: {exc}")
+    except SQLAlchemyError as exc:
+        _fail(f"KEPUBOT_DATABASE_URL: cannot open the database: {exc.__class__.__name__}: {exc}")
+    except ContentError as exc:
+        _fail(f"KEPUBOT_CONTENT_DIR: {exc}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kepubot")
+def main() -> None:
+    """kepubot：全国科普日问答机器人 / Q&A bot for National Science Popularization Day.
+
+    Settings come from KEPUBOT_* environment variables or a .env file (see README).
+    The database is created and seeded on first use by any command.
+    """
+
+
+def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"not an ISO date-time: {value!r}, e.g. 2024-09-10T10:00"
+        ) from None
+
+
+def _questions(words: tuple[str, ...]) -> Iterator[str]:
+    if words:
+        yield " ".join(words)
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+@main.command()
+@click.option(
+    "--now",
+    metavar="ISO_DATETIME",
+    callback=_parse_now,
+    help="当前时间，用于“明天”“下周”等相对日期 / the clock for relative dates "
+    "(default: now; without offset: the campaign time zone).",
+)
+@click.option("--json", "as_json", is_flag=True, help="每个问题输出一行 JSON / one JSON per line.")
+@click.argument("question", nargs=-1)
+def ask(now: datetime | None, as_json: bool, question: tuple[str, ...]) -> None:
+    """回答问题 / Answer QUESTION, or one question per line of standard input.
+
+    \b
+    kepubot ask 科普日什么时候开始
+    printf '主题是什么\\n怎么报名\\n' | kepubot ask --json
+    """
+    settings = _settings(quiet=True)
+    from content.answers import Answerer
+
+    engine = _open_store(settings)
+    tz = settings.tz
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=tz)
+    answerer = Answerer(engine, tz=tz, cache_dir=settings.jieba_cache_dir)
+    answerer.warm_up()
+    for number, text in enumerate(_questions(question)):
+        answer = answerer.answer(text, now or datetime.now(tz))
+        if as_json:
+            record = {
+                "question": text,
+                "intent": answer.intent,
+                "answer": answer.text,
+                "sources": list(answer.sources),
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        if number:
+            click.echo()
+        click.echo(answer.text)
+        for suggestion in answer.suggestions:
+            click.echo(f"  → {suggestion}")
+
+
+@main.command()
+def chat() -> None:
+    """本地对话，不需要 token / Chat with the bot in the terminal, no Telegram needed.
+
+    Goes through the same handlers as Telegram, over an in-process fake Bot API.
+    Reads standard input: `echo 科普日什么时候开始 | kepubot chat`.
+    """
+    import asyncio
+
+    settings = _settings(quiet=True)
+    from bot.chat import run_chat
+
+    _open_store(settings)  # report database problems before the chat starts
+    interactive = sys.stdin.isatty()
+    asyncio.run(run_chat(settings, sys.stdin, sys.stdout, interactive=interactive))
+
+
+def _run_bot(settings: Settings) -> None:
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot.app import build_application
+
+    try:
+        application = build_application(settings)
+    except SettingsError as exc:
+        _fail(str(exc))
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        _fail("TELEGRAM_BOT_TOKEN / KEPUBOT_TELEGRAM_TOKEN: Telegram rejected the token")
+
+
+@main.command()
+def run() -> None:
+    """在 Telegram 上运行（长轮询）/ Run the Telegram bot (long polling).
+
+    Needs TELEGRAM_BOT_TOKEN (or KEPUBOT_TELEGRAM_TOKEN).
+    """
+    settings = _settings()
+    if settings.token is None:
+        _fail(
+            "TELEGRAM_BOT_TOKEN / KEPUBOT_TELEGRAM_TOKEN: not set; get one from @BotFather, "
+            "or try the bot locally with `kepubot chat`"
+        )
+    _open_store(settings)
+    _run_bot(settings)
+
+
+@main.command("run-or-chat")
+@click.pass_context
+def run_or_chat(ctx: click.Context) -> None:
+    """有 token 时运行 Telegram 机器人，否则本地对话 / `run` with a token, else `chat`."""
+    settings = _settings(quiet=True)
+    ctx.invoke(run if settings.token else chat)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(file: Path) -> None:
+    """导入活动、场馆、问答 / Import events, venues and FAQs from YAML or CSV.
+
+    A file with any error imports nothing: every problem is listed and the exit
+    status is 2. Re-importing updates rows by their id.
+    """
+    settings = _settings(quiet=True)
+    from bot.imports import FALLBACK_ENCODING, import_path
+    from content.importer import ImportFailed
+
+    engine = _open_store(settings)
+    try:
+        outcome = import_path(engine, file, settings.tz)
+    except ImportFailed as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        _fail(f"{file}: {len(exc.problems)} problem(s); nothing was imported")
+    if outcome.encoding == FALLBACK_ENCODING:
+        click.echo(f"note: {file} is not UTF-8; read it as GBK/GB18030", err=True)
+    click.echo(outcome.report.summary())
+
+
+@main.command()
+@click.argument(
+    "file", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=False
+)
+def export(file: Path | None) -> None:
+    """导出活动、场馆、问答为 YAML / Export events, venues and FAQs as YAML.
+
+    Writes to FILE, or to standard output. The format is the import format.
+    """
+    settings = _settings(quiet=True)
+    from content.importer import export_data
+
+    text = export_data(_open_store(settings), settings.tz)
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        file.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {file}", err=True)
+
+
+@main.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+def unanswered(limit: int) -> None:
+    """最常见的未回答问题 / The most frequent questions the bot could not answer."""
+    settings = _settings(quiet=True)
+    from bot.services import most_unanswered
+
+    rows = most_unanswered(_open_store(settings), limit)
+    if not rows:
+        click.echo("no unanswered questions yet")
+    tz = settings.tz
+    for row in rows:
+        last = row.last_asked.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{row.count:>5}  {last}  {row.text}")

@@ -1,0 +1,72 @@
+"""Sending answers: escaped HTML, split under Telegram's limit, suggestions as buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.formatting import escape, split_html
+from bot.services import Services, services_from
+from content.answers import Answer
+
+ASK_TEXT_PREFIX = "ask:"
+"""Callback data of a suggestion button: the prefix, then the question itself."""
+ASK_KEY_PREFIX = "ask#"
+"""Callback data of a suggestion too long for a button: the prefix, then a short key."""
+MAX_CALLBACK_BYTES = 64
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The application's services (built by `build_application`)."""
+    return services_from(context.bot_data)
+
+
+def suggestion_data(question: str, services: Services) -> str:
+    """Callback data that asks `question` when its button is pressed."""
+    data = ASK_TEXT_PREFIX + question
+    if len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES:
+        return data
+    return ASK_KEY_PREFIX + services.button_texts.key_for(question)
+
+
+def suggestion_question(data: str, services: Services) -> str | None:
+    """The question behind a button's callback data, or None if it is unknown or expired."""
+    if data.startswith(ASK_TEXT_PREFIX):
+        return data.removeprefix(ASK_TEXT_PREFIX) or None
+    if data.startswith(ASK_KEY_PREFIX):
+        return services.button_texts.text_for(data.removeprefix(ASK_KEY_PREFIX))
+    return None
+
+
+def suggestion_keyboard(answer: Answer, services: Services) -> InlineKeyboardMarkup | None:
+    if not answer.suggestions:
+        return None
+    rows = [
+        [InlineKeyboardButton(question, callback_data=suggestion_data(question, services))]
+        for question in answer.suggestions[:3]
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_answer(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    answer: Answer,
+    *,
+    header: str = "",
+    reply_to: Message | None = None,
+) -> None:
+    """Send an answer as one or more HTML messages; buttons go under the last one."""
+    body = escape(answer.text)
+    chunks = split_html(f"{header}\n{body}" if header else body)
+    markup = suggestion_keyboard(answer, services(context))
+    for number, chunk in enumerate(chunks, start=1):
+        last = number == len(chunks)
+        await context.bot.send_message(
+            chat_id,
+            chunk,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if last else None,
+            reply_to_message_id=reply_to.message_id if reply_to and number == 1 else None,
+        )

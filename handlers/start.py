@@ -1,0 +1,27 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+
+from bot import messages
+from bot.formatting import escape
+
+
+async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome the user and say what the bot can do."""
+    user = update.effective_user
+    name = f"，{escape(user.first_name)}" if user and user.first_name else ""
+    await update.effective_message.reply_html(messages.WELCOME.format(name=name))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to ask questions."""
+    await update.effective_message.reply_html(messages.HELP)
+
+
+handlers: list[BaseHandler] = [
+    CommandHandler("start", start_command),
+    CommandHandler("help", help_command),
+]
