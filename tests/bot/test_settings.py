@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.token is None
+    assert settings.admin_ids == frozenset()
+
+
+def test_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEPUBOT_ADMIN_IDS", "12345, 67890")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:abc")
+    monkeypatch.setenv("KEPUBOT_LOG_LEVEL", "debug")
+    settings = load_settings()
+    assert settings.admin_ids == {12345, 67890}
+    assert settings.token == "1:abc"
+    assert settings.log_level == "DEBUG"
+
+
+def test_kepubot_token_name_also_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEPUBOT_TELEGRAM_TOKEN", "2:def")
+    assert load_settings().token == "2:def"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("KEPUBOT_ADMIN_IDS", "12345,alice"),
+        ("KEPUBOT_TIMEZONE", "Mars/Olympus"),
+        ("KEPUBOT_LOG_LEVEL", "LOUD"),
+        ("KEPUBOT_DATABASE_URL", "data/kepubot.db"),
+    ],
+)
+def test_bad_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=variable):
+        load_settings()
+
+
+@pytest.mark.parametrize("command", ["ask", "chat", "run", "import", "export", "unanswered"])
+def test_cli_reports_bad_settings_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("KEPUBOT_ADMIN_IDS", "not-a-number")
+    args = [command]
+    if command == "import":
+        Path("events.yaml").touch()  # the test runs in its own tmp dir
+        args.append("events.yaml")
+    result = CliRunner().invoke(main, args, input="")
+    assert result.exit_code == 2
+    assert "KEPUBOT_ADMIN_IDS" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_run_without_token_exits_2(cli_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr

@@ -1,0 +1,142 @@
+"""Fixtures: isolated settings on a copy of a seeded database, a fixed clock, the fake Bot API,
+and an Application built by `build_application` on top of them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.clock import Clock, fixed_clock
+from bot.local_api import ApiCall, FakeBotAPI
+from bot.services import Services, services_from
+from bot.settings import Settings, load_settings
+from content.answers import Answerer
+from content.db import create_db_engine, migrate
+from content.seed import seed
+from tests.helpers.updates import make_message
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2024, 9, 10, 10, 0, tzinfo=TZ)
+TEST_TOKEN = "123456789:TEST-token-that-must-never-be-logged"
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No KEPUBOT_* variables or .env file from the developer's shell leak into a test."""
+    for name in list(os.environ):
+        if name.startswith("KEPUBOT_") or name == "TELEGRAM_BOT_TOKEN":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("jieba-cache")
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated and seeded database, made once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "kepubot.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    migrate(engine)
+    seed(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "kepubot.db"
+    shutil.copyfile(template_db, path)
+    return path
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def settings(db_url: str, jieba_cache: Path) -> Settings:
+    return load_settings(
+        database_url=db_url, telegram_token=TEST_TOKEN, jieba_cache_dir=jieba_cache
+    )
+
+
+@pytest.fixture
+def cli_env(db_url: str, jieba_cache: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The test database and cache as environment variables, for CLI commands."""
+    env = {"KEPUBOT_DATABASE_URL": db_url, "KEPUBOT_JIEBA_CACHE_DIR": str(jieba_cache)}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return fixed_clock(NOW)
+
+
+@pytest.fixture(scope="session")
+def answerer(template_db: Path, jieba_cache: Path) -> Iterator[Answerer]:
+    """One warmed-up answerer over the seeded content, shared so jieba loads once."""
+    engine = create_db_engine(f"sqlite:///{template_db}")
+    shared = Answerer(engine, tz=TZ, cache_dir=jieba_cache)
+    shared.warm_up()
+    yield shared
+    engine.dispose()
+
+
+@pytest.fixture
+def bot_api(clock: Clock) -> Iterator[FakeBotAPI]:
+    api = FakeBotAPI(clock=clock)
+    yield api
+    api.check()  # any call to a method the fake does not know fails the test
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, bot_api: FakeBotAPI, clock: Clock, answerer: Answerer
+) -> AsyncIterator[Application]:
+    """The real Application, initialized against the fake Bot API."""
+    application = build_application(
+        settings,
+        request=bot_api.request(),
+        get_updates_request=bot_api.request(),
+        clock=clock,
+        answerer=answerer,
+    )
+    async with application:
+        yield application
+    services_from(application.bot_data).engine.dispose()
+
+
+@pytest.fixture
+def services(app: Application) -> Services:
+    return services_from(app.bot_data)
+
+
+Send = Callable[..., Awaitable[list[ApiCall]]]
+
+
+@pytest.fixture
+def send(app: Application, bot_api: FakeBotAPI) -> Send:
+    """Send a text message to the bot; returns the sendMessage calls it made in reply."""
+
+    async def _send(text: str, **options: Any) -> list[ApiCall]:
+        before = len(bot_api.calls)
+        await app.process_update(make_message(text, bot=app.bot, when=NOW, **options))
+        return [call for call in bot_api.calls[before:] if call.method == "sendMessage"]
+
+    return _send

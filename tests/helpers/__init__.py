@@ -1,0 +1,1 @@
+"""Fakes and factories shared by the tests."""

@@ -1,0 +1,47 @@
+"""Factories for real `telegram.Update` objects, as a Telegram client would send them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from typing import Any
+
+from telegram import Bot, Update
+
+from bot.local_api import callback_update, message_update
+
+USER_ID = 42
+GROUP_ID = -1001234567
+_message_ids = itertools.count(100)
+
+
+def make_message(
+    text: str,
+    *,
+    bot: Bot,
+    when: datetime,
+    chat_type: str = "private",
+    user_id: int = USER_ID,
+    chat_id: int | None = None,
+    reply_to: dict[str, Any] | None = None,
+) -> Update:
+    """A message update; commands and @mentions carry their entities."""
+    if chat_id is None:
+        chat_id = user_id if chat_type == "private" else GROUP_ID
+    payload = message_update(
+        text,
+        when=when,
+        user_id=user_id,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        message_id=next(_message_ids),
+        reply_to=reply_to,
+    )
+    return Update.de_json(payload, bot)
+
+
+def make_callback(
+    data: str, *, bot: Bot, when: datetime, message: dict[str, Any], user_id: int = USER_ID
+) -> Update:
+    """A press on an inline button under `message` (a message the bot sent)."""
+    return Update.de_json(callback_update(data, when=when, message=message, user_id=user_id), bot)
