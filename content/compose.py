@@ -193,14 +193,8 @@ class Composer:
 
     def related_events(self, activity: Activity) -> list[Event]:
         names = [normalize(n) for n in (activity.name, *activity.aliases) if len(n) >= 2]
-        out = []
-        for event in self.k.events:
-            hay = normalize(
-                " ".join(filter(None, (event.title, event.category, event.description)))
-            )
-            if any(n in hay for n in names):
-                out.append(event)
-        return out
+        text = self.k.event_text
+        return [e for e in self.k.events if any(n in text.get(e.id, "") for n in names)]
 
     def on_activities(self, p: Parsed) -> Reply:
         t = p.text
@@ -299,7 +293,7 @@ class Composer:
         events = [
             e
             for e in self.k.events
-            if e.audience and any(f in normalize(e.audience) for f in forms)
+            if any(f in self.k.event_audience.get(e.id, "") for f in forms)
         ]
         parts = []
         if acts:
@@ -398,7 +392,8 @@ class Composer:
             events = [
                 e
                 for e in events
-                if e.audience is None or any(f in normalize(e.audience) for f in forms)
+                if e.id not in self.k.event_audience
+                or any(f in self.k.event_audience[e.id] for f in forms)
             ] or events
         topic = self._topic_events(p)
         if topic is not None:

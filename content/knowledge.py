@@ -58,6 +58,9 @@ class Knowledge:
     venue_by_name: dict[str, Venue] = field(default_factory=dict)
     title_words: dict[str, set[str]] = field(default_factory=dict)
     faq_key_words: dict[str, set[str]] = field(default_factory=dict)
+    event_text: dict[str, str] = field(default_factory=dict)
+    """Normalized title, category, audience and description of each event, for matching."""
+    event_audience: dict[str, str] = field(default_factory=dict)
     """Words of each FAQ's question and keywords (not its answer)."""
     """Content words of each event title (to tell whether a question names an event)."""
     index: Bm25Index | None = None
@@ -185,7 +188,13 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     k.faq_key_words = {
         f.id: set(analyzer.words(normalize(" ".join([f.question, *f.keywords])))) for f in k.faqs
     }
+    k.event_text = {
+        e.id: normalize(" ".join(filter(None, (e.title, e.category, e.audience, e.description))))
+        for e in k.events
+    }
+    k.event_audience = {e.id: normalize(e.audience) for e in k.events if e.audience}
     k.index = Bm25Index(_search_docs(k, analyzer))
+    analyzer.forget_fields()
 
 
 def _search_docs(k: Knowledge, analyzer: Analyzer) -> list[SearchDoc]:

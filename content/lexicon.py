@@ -74,6 +74,7 @@ class Analyzer:
     def __init__(self, segmenter: Segmenter, lexicon: Lexicon) -> None:
         self.segmenter = segmenter
         self.lexicon = lexicon
+        self._field_terms: dict[str, list[str]] = {}
 
     def words(self, normalized: str) -> list[str]:
         """Content words of an already normalized text."""
@@ -98,6 +99,14 @@ class Analyzer:
         """Terms of a document from (text, weight) fields; weight repeats a field's terms."""
         out: list[str] = []
         for text, weight in fields:
-            if text:
-                out.extend(self.terms(normalize(text)) * weight)
+            if not text:
+                continue
+            terms = self._field_terms.get(text)
+            if terms is None:
+                terms = self._field_terms[text] = self.terms(normalize(text))
+            out.extend(terms * weight)
         return tuple(out)
+
+    def forget_fields(self) -> None:
+        """Drop the per-build memo of field terms (venues and categories repeat a lot)."""
+        self._field_terms.clear()

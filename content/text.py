@@ -24,12 +24,43 @@ def _converter() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str] | None:
+    """Every character t2s may change; None if OpenCC's tables look different.
+
+    Most text (all of the store's) is already simplified: checking this set first spares
+    the slow phrase-by-phrase conversion.
+    """
+    converter = _converter()
+    converter.convert("測")  # loads the dictionaries
+    chars: set[str] = set()
+    try:
+        for chain in converter._dict_chain_data:
+            for _max_len, _min_len, table in chain:
+                for key, value in table.items():
+                    if len(key) == len(value):
+                        chars.update(a for a, b in zip(key, value, strict=True) if a != b)
+                    else:
+                        chars.update(set(key) - set(value))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return frozenset(chars) or None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified Chinese, fast when there is nothing to convert."""
+    chars = _traditional_chars()
+    if chars is not None and chars.isdisjoint(text):
+        return text
+    return _converter().convert(text)
+
+
 def normalize(text: str) -> str:
     """Canonical form of a question: NFKC, simplified, lower-case, no stray spaces."""
     text = _CONTROL.sub("", text)[:MAX_QUESTION_CHARS]
     text = unicodedata.normalize("NFKC", text)
     if _CJK.search(text):
-        text = _converter().convert(text).translate(_VARIANTS)
+        text = to_simplified(text).translate(_VARIANTS)
         text = _BETWEEN_CJK_SPACE.sub("", text)
     return _SPACES.sub(" ", text).strip().lower()
 

@@ -1,0 +1,94 @@
+"""What the answerer says, checked on the reply text and the sources it names."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from content.answers import Answerer
+from content.db import create_db_engine
+from content.importer import import_file
+from tests.content.conftest import TZ
+
+NOW = datetime(2024, 9, 10, 12, tzinfo=TZ)
+NOTICE_DIR = Path(__file__).parents[2] / "content" / "data" / "notice"
+
+
+def test_organizer_list_is_complete_and_in_notice_order(notice_answerer: Answerer) -> None:
+    organizers = yaml.safe_load((NOTICE_DIR / "organizers.yaml").read_text("utf-8"))["organizers"]
+    answer = notice_answerer.answer("主办单位有哪些", NOW)
+    assert answer.intent == "organizers"
+    positions = [answer.text.index(o["name"]) for o in organizers]
+    assert positions == sorted(positions)
+    assert "20家" in answer.text
+    assert len(answer.sources) == 20
+
+
+def test_events_are_listed_by_time(events_answerer: Answerer) -> None:
+    answer = events_answerer.answer("9月21日有什么活动", NOW)
+    assert answer.intent == "events"
+    kids, ai = answer.text.index("亲子科学实验秀"), answer.text.index("院士专家科普报告会")
+    assert kids < ai  # 10:00 before 14:00
+    assert "深空探测主题展" in answer.text  # a multi-day exhibition counts on every day
+
+
+def test_district_filter_is_exact(events_answerer: Answerer) -> None:
+    answer = events_answerer.answer("9月21日渝中区有什么活动", NOW)
+    assert set(answer.sources) == {"t-ai-report", "t-kids-lab"}
+
+
+def test_unannounced_facts_are_not_invented(notice_answerer: Answerer) -> None:
+    answer = notice_answerer.answer("启动仪式在哪里举办", NOW)
+    assert "未公布" in answer.text
+    assert "023—63003153" in answer.text  # names who to ask
+
+
+def test_no_events_offers_alternatives(events_answerer: Answerer) -> None:
+    answer = events_answerer.answer("9月17日北碚区有什么活动", NOW)
+    assert "没有找到" in answer.text
+    assert "9月22日" in answer.text  # the nearest day with an event there
+
+
+def test_out_of_scope_is_a_fallback_with_a_contact(notice_answerer: Answerer) -> None:
+    answer = notice_answerer.answer("今天吃什么", NOW)
+    assert answer.intent == "fallback"
+    assert not answer.answered
+    assert "023—63003153" in answer.text
+
+
+def test_low_confidence_offers_suggestions(notice_answerer: Answerer) -> None:
+    answer = notice_answerer.answer("大篷车和列车", NOW)
+    assert answer.intent != "fallback" or 0 < len(answer.suggestions) <= 3
+
+
+def test_countdown_follows_the_clock(notice_answerer: Answerer) -> None:
+    before = notice_answerer.answer("还有几天开始", datetime(2024, 9, 1, 23, 30, tzinfo=TZ))
+    during = notice_answerer.answer("还有几天结束", datetime(2024, 9, 20, 8, tzinfo=TZ))
+    after = notice_answerer.answer("还有几天开始", datetime(2024, 10, 1, 8, tzinfo=TZ))
+    assert "14天" in before.text
+    assert "5天" in during.text
+    assert "已于" in after.text
+
+
+def test_an_import_is_seen_by_the_next_question(
+    template_db: Path, tmp_path: Path, jieba_cache: Path
+) -> None:
+    db = tmp_path / "k.db"
+    shutil.copyfile(template_db, db)
+    engine = create_db_engine(f"sqlite:///{db}")
+    answerer = Answerer(engine, tz=TZ, cache_dir=jieba_cache)
+    assert "没有" in answerer.answer("合川区有什么活动", NOW).text
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "events:\n  - title: 钓鱼城地质科普行\n    start: 2024-09-18T09:00\n"
+        "    district: 合川区\n    venue: 钓鱼城\n",
+        encoding="utf-8",
+    )
+    import_file(engine, extra, TZ)
+    answerer.reload()
+    answer = answerer.answer("合川区有什么活动", NOW)
+    assert "钓鱼城地质科普行" in answer.text
+    assert "09:00" in answer.text  # naive times are campaign-local

@@ -1,0 +1,71 @@
+"""The engine against whole question sets: ours, a held-out one, and the shared dev set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from content.answers import Answerer
+from tests.content.conftest import CONTENT_DATA, SHARED, TZ, _answerer
+from tests.content.qa_eval import Case, load_cases, run_cases
+
+PASS_THRESHOLD = 0.97
+
+
+def _score(answerer: Answerer, cases: list[Case], mode: str) -> tuple[float, list[str]]:
+    selected = [c for c in cases if c.pass_ in ("both", mode)]
+    failures = run_cases(answerer, selected, TZ)
+    report = [f"{c.q!r} [{a.intent}] {why}: {a.text[:120]!r}" for c, a, why in failures]
+    return 1 - len(failures) / len(selected), report
+
+
+@pytest.mark.parametrize("mode", ["notice", "events"])
+def test_own_question_set(mode: str, notice_answerer: Answerer, events_answerer: Answerer) -> None:
+    cases = load_cases(CONTENT_DATA / "qa-own.yaml")
+    assert len(cases) >= 150
+    answerer = notice_answerer if mode == "notice" else events_answerer
+    rate, failures = _score(answerer, cases, mode)
+    assert rate >= PASS_THRESHOLD, "\n".join(failures)
+
+
+@pytest.fixture(scope="module")
+def shared_events_answerer(
+    template_db: Path, tmp_path_factory: pytest.TempPathFactory, jieba_cache: Path
+) -> Answerer:
+    events = SHARED / "qa-dev-events.yaml"
+    if not events.exists():
+        pytest.skip("../shared is not beside this checkout")
+    return _answerer(template_db, tmp_path_factory.mktemp("shared"), jieba_cache, events)
+
+
+@pytest.mark.parametrize("mode", ["notice", "events"])
+def test_shared_development_set(
+    mode: str, notice_answerer: Answerer, shared_events_answerer: Answerer
+) -> None:
+    cases = load_cases(SHARED / "qa-dev-set.yaml")
+    answerer = notice_answerer if mode == "notice" else shared_events_answerer
+    rate, failures = _score(answerer, cases, mode)
+    assert rate >= PASS_THRESHOLD, "\n".join(failures)
+
+
+HOLDOUT = CONTENT_DATA / "qa-holdout.yaml"
+HOLDOUT_EVENTS = CONTENT_DATA / "qa-holdout-events.yaml"
+
+
+@pytest.fixture(scope="module")
+def holdout_events_answerer(
+    template_db: Path, tmp_path_factory: pytest.TempPathFactory, jieba_cache: Path
+) -> Answerer:
+    return _answerer(template_db, tmp_path_factory.mktemp("holdout"), jieba_cache, HOLDOUT_EVENTS)
+
+
+@pytest.mark.skipif(not HOLDOUT.exists(), reason="no held-out set")
+@pytest.mark.parametrize("mode", ["notice", "events"])
+def test_held_out_question_set(
+    mode: str, notice_answerer: Answerer, holdout_events_answerer: Answerer
+) -> None:
+    cases = load_cases(HOLDOUT)
+    answerer = notice_answerer if mode == "notice" else holdout_events_answerer
+    rate, failures = _score(answerer, cases, mode)
+    assert rate >= PASS_THRESHOLD, "\n".join(failures)
