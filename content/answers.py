@@ -17,6 +17,7 @@ from content.knowledge import Knowledge, load_knowledge
 from content.lexicon import Analyzer, load_lexicon
 from content.seed import content_revision
 from content.segment import Segmenter
+from content.text import normalize
 from content.understanding import parse_question
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ class Answerer:
         self._checked_at = 0.0
 
     def warm_up(self) -> None:
-        """Load the segmenter and the content snapshot (blocking; call off the event loop)."""
+        """Load the segmenter, converter tables and snapshot (blocking; off the event loop)."""
+        normalize("預熱")  # loads OpenCC's tables now rather than on a user's first question
         self._snapshot()
 
     def reload(self) -> None:
@@ -84,5 +86,5 @@ class Answerer:
         """Answer one question; `now` is an aware datetime (the injected clock)."""
         knowledge = self._snapshot()
         parsed = parse_question(question, now, knowledge, self._analyzer)
-        reply = Composer(knowledge, now).compose(parsed)
+        reply = Composer(knowledge, now, self._analyzer.lexicon.event_kinds).compose(parsed)
         return Answer(reply.text, reply.intent, reply.sources, reply.suggestions)

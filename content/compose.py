@@ -50,8 +50,9 @@ def md(day: date) -> str:
 class Composer:
     """Turns a parsed question into a reply, using only what the snapshot holds."""
 
-    def __init__(self, k: Knowledge, now: datetime) -> None:
+    def __init__(self, k: Knowledge, now: datetime, event_kinds: frozenset[str]) -> None:
         self.k = k
+        self.kinds = event_kinds
         self.c = k.campaign
         self.now = now.astimezone(k.tz)
         self.days = (self.c.end - self.c.start).days + 1
@@ -120,7 +121,7 @@ class Composer:
             text = W.DATES_START.format(**f)
         else:
             text = W.DATES_RANGE.format(**f)
-        if self.c.period_note and not (asks_end or asks_start):
+        if self.c.period_note:
             text += "\n" + self.c.period_note
         return self.reply(text, "dates", self.c.id)
 
@@ -133,6 +134,9 @@ class Composer:
         asks_end = any(w in t for w in ("结束", "闭幕", "还剩"))
         if asks_total and "还" not in t:
             return self.reply(W.COUNT_TOTAL.format(**f), "countdown", self.c.id)
+        deadline = self._asked_deadline(p)
+        if deadline is not None:
+            return self.deadline_countdown(deadline, today)
         if today > end:
             return self.reply(W.COUNT_AFTER.format(**f), "countdown", self.c.id)
         if today < start:
@@ -151,6 +155,26 @@ class Composer:
             text = W.STARTED + text
         return self.reply(text, "countdown", self.c.id)
 
+    def _asked_deadline(self, p: Parsed) -> ReportingRequirement | None:
+        if not any(
+            w in p.text for w in ("总结", "报送", "材料", "截止", "上报", "提交", "交材料")
+        ):
+            return None
+        return next((r for r in self.k.requirements if r.deadline), None)
+
+    def deadline_countdown(self, r: ReportingRequirement, today: date) -> Reply:
+        assert r.deadline is not None
+        note = r.deadline_note or ymd(r.deadline)
+        days = (r.deadline - today).days
+        if days > 0:
+            text = W.DEADLINE_BEFORE.format(what=r.what, deadline=note, n=days)
+        elif days == 0:
+            text = W.DEADLINE_TODAY.format(what=r.what, deadline=note)
+        else:
+            text = W.DEADLINE_PASSED.format(what=r.what, deadline=note)
+        text += "\n" + W.REPORT_EMAIL.format(what=r.what, email=r.email)
+        return self.reply(text, "countdown", r.id)
+
     def on_theme(self, p: Parsed) -> Reply:
         return self.reply(W.THEME.format(**self.facts()), "theme", self.c.id)
 
@@ -168,7 +192,7 @@ class Composer:
             )
             return self.reply(text, "organizers", org.id)
         outsider = _asked_organizer(p.text)
-        if outsider and p.asks_yesno:
+        if outsider and (p.asks_yesno or "参与" in p.text or "名单" in p.text):
             names = W.LIST_SEP.join(o.name for o in orgs)
             return self.reply(
                 W.ORG_NO.format(name=outsider, count=count, names=names), "organizers", *ids
@@ -207,7 +231,8 @@ class Composer:
             and _is_group_alias(mentioned[0], t)
         ):
             activity = mentioned[0]
-            if p.asks_place or p.asks_time or p.asks_practical:
+            definition = any(w in t for w in _DEFINITION_WORDS)
+            if (p.asks_place or p.asks_time or p.asks_practical) and not definition:
                 return self.activity_logistics(activity, p)
             return self.activity_detail(activity)
         if group:
@@ -259,6 +284,8 @@ class Composer:
         text = W.ACTIVITY_NOT_ANNOUNCED.format(
             **self.facts(), name=a.name, what=what, contact=self.contact_text()
         )
+        if a.description:
+            text += "\n" + W.ACTIVITY_KNOWN.format(description=a.description)
         return self.reply(text, "activities", a.id)
 
     def activity_group(self, group: str) -> Reply:
@@ -395,7 +422,7 @@ class Composer:
                 if e.id not in self.k.event_audience
                 or any(f in self.k.event_audience[e.id] for f in forms)
             ] or events
-        topic = self._topic_events(p)
+        topic = self._topic_events(p, narrowed=bool(rng or districts or venues or citywide))
         if topic is not None:
             events = [e for e in events if e.id in topic]
         scope = self._scope(p, districts, venues, citywide)
@@ -410,9 +437,13 @@ class Composer:
         venue = self.k.venue_by_name.get(e.venue or "")
         return venue.district if venue else None
 
-    def _topic_events(self, p: Parsed) -> set[str] | None:
-        """Events matching the question's topic words, if it names a topic at all."""
-        if not [w for w in p.topic_words if not _is_event_cue(w)]:
+    def _topic_events(self, p: Parsed, *, narrowed: bool) -> set[str] | None:
+        """Events matching the question's topic words, if it names a topic at all.
+
+        Once a date or place narrows the list, a kind of event (讲座, 展览) is no topic.
+        """
+        kinds = self.kinds if narrowed else frozenset()
+        if not [w for w in p.topic_words if not _is_event_cue(w) and w not in kinds]:
             return None
         hits = [h for h in p.event_hits if h.coverage >= 0.5]
         return {h.id for h in hits} if hits else None
@@ -661,7 +692,14 @@ class Composer:
         notice = next((d for d in docs if d.role == "notice"), None)
         basis = next((d for d in docs if d.role == "basis"), None)
         refs = [d for d in docs if d.role == "reference"]
-        if any(w in t for w in ("主送", "发给哪些", "发给谁")):
+        named = [
+            d
+            for d in (self.k.get(Document, i) for i in p.mentions.get("document", []))
+            if isinstance(d, Document)
+        ]
+        if named and named[0] is not notice:
+            return self.reply(self.document_text(named[0]), "documents", named[0].id)
+        if any(w in t for w in ("主送", "发给哪些", "发给谁", "收到", "下发", "发到")):
             return self.reply(
                 W.DOCUMENT_RECIPIENTS.format(recipients=self.c.recipients),
                 "documents",
@@ -686,6 +724,15 @@ class Composer:
         else:
             text = W.DOCUMENT_NUMBER.format(number=notice.number, title=notice.title, date=issued)
         return self.reply(text, "documents", notice.id)
+
+    def document_text(self, d: Document) -> str:
+        parts = [f"《{d.title}》" + (f"（{d.number}）" if d.number else "")]
+        if d.issuer:
+            parts.append(W.DOCUMENT_ISSUER.format(issuer=d.issuer))
+        if d.issued_on:
+            parts.append(W.DOCUMENT_ISSUED.format(date=ymd(d.issued_on)))
+        text = "，".join(parts) + "。"
+        return text + (d.description if d.description else "")
 
     def on_guiding(self, p: Parsed) -> Reply:
         if any(w in p.text for w in ("目标", "目的")) and self.c.goal:
@@ -825,15 +872,19 @@ class Composer:
         return self.reply(text, "fallback", suggestions=tuple(suggestions[:3]))
 
 
-_ORG_QUESTION = re.compile(
-    r"^(?P<name>.{2,20}?)(?:是不是|是否|算不算|也是|属不属于|是|算)(?:.*)主办"
+_ORG_LIKE = re.compile(
+    r"(?:重庆)?(?:市委|市|区|县)?[\u4e00-\u9fff]{1,8}?"
+    r"(?:委员会|办公室|联合会|协会|学会|总会|工会|集团|公司|大学|中心|局|委|办|厅|部|院|所|联)"
 )
 
 
 def _asked_organizer(text: str) -> str | None:
-    match = _ORG_QUESTION.search(text)
-    return match["name"].strip(" ，,。?？") if match else None
+    """An organisation-like name in the question (市体育局, 市民政局 …), if any."""
+    match = _ORG_LIKE.search(text.replace("主办单位", " ").replace("主办", " "))
+    return match.group().strip() if match else None
 
+
+_DEFINITION_WORDS = ("是什么", "是啥", "是指", "指什么", "什么意思", "是进", "包括", "内容")
 
 _GROUP_WORDS = (
     ("featured", ("特色活动",)),

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -57,6 +57,8 @@ class EventIn(_Record):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _parse_when(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
         if isinstance(value, str):
             text = value.strip().replace("/", "-")
             try:
@@ -184,9 +186,22 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
-def _yaml_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
+_Sections = dict[str, list[tuple[str, Any]]]
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """Leaves dates as text, so a bad date is reported on its row, not as a broken file."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _yaml_sections(text: str, name: str) -> tuple[_Sections, list[str]]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         raise ImportFailed([f"{name}: not valid YAML: {exc}"]) from None
     if data is None:
@@ -205,15 +220,13 @@ def _yaml_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
             problems.append(f"{name}: '{section}' must be a list")
             continue
         sections[section] = [(f"{section}[{i + 1}]", item) for i, item in enumerate(items)]
-    if problems:
-        raise ImportFailed(problems)
-    return sections
+    return sections, problems
 
 
 _CSV_KINDS = {"event": "events", "venue": "venues", "faq": "faqs"}
 
 
-def _csv_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
+def _csv_sections(text: str, name: str) -> tuple[_Sections, list[str]]:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip() for h in (reader.fieldnames or [])]
@@ -228,7 +241,7 @@ def _csv_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
         if None in row:
             problems.append(f"{name}: row {number}: more cells than header fields")
             continue
-        item = {k.strip(): v for k, v in row.items() if k is not None}
+        item = {k.strip(): v for k, v in row.items() if k is not None and v and v.strip()}
         if "type" in item:
             kind = (item.pop("type") or "").strip().lower()
             section = _CSV_KINDS.get(kind)
@@ -247,18 +260,15 @@ def _csv_sections(text: str, name: str) -> dict[str, list[tuple[str, Any]]]:
             )
             continue
         sections[section].append((f"row {number}", item))
-    if problems:
-        raise ImportFailed(problems)
-    return sections
+    return sections, problems
 
 
 def parse_import(raw: bytes, name: str, tz: ZoneInfo) -> ImportBatch:
     """Validate a whole file; raise `ImportFailed` listing every problem."""
     text = _decode(raw, name)
     is_csv = name.lower().endswith(".csv")
-    sections = _csv_sections(text, name) if is_csv else _yaml_sections(text, name)
+    sections, problems = _csv_sections(text, name) if is_csv else _yaml_sections(text, name)
     batch = ImportBatch()
-    problems: list[str] = []
     seen: set[tuple[str, str]] = set()
     specs = {"events": EventIn, "venues": VenueIn, "faqs": FaqIn}
     for section, items in sections.items():
@@ -364,8 +374,3 @@ def export_data(engine: Engine, tz: ZoneInfo) -> str:
     for faq in faqs:
         out["faqs"].append(faq.model_dump(include={"id", "question", "answer", "keywords"}))
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False)
-
-
-def end_of(day: date, tz: ZoneInfo) -> datetime:
-    """The last moment of a local day (for all-day events)."""
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz) - timedelta(seconds=1)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from content.lexicon import Analyzer
 from content.models import (
+    ORGANIZER,
     Activity,
     Campaign,
     Contact,
@@ -58,6 +59,7 @@ class Knowledge:
     venue_by_name: dict[str, Venue] = field(default_factory=dict)
     title_words: dict[str, set[str]] = field(default_factory=dict)
     faq_key_words: dict[str, set[str]] = field(default_factory=dict)
+    organizer_faqs: frozenset[str] = frozenset()
     event_text: dict[str, str] = field(default_factory=dict)
     """Normalized title, category, audience and description of each event, for matching."""
     event_audience: dict[str, str] = field(default_factory=dict)
@@ -169,6 +171,10 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
             k.district_names[normalize(name)] = district.name
     for contact in k.contacts:
         aliases.append((normalize(contact.name), "contact", contact.id))
+    for document in k.documents:
+        for name in (document.number, document.title):
+            if name:
+                aliases.append((normalize(name), "document", document.id))
     for venue in k.venues:
         aliases.append((normalize(venue.name), "venue", venue.id))
         k.venue_by_name[venue.name] = venue
@@ -188,6 +194,7 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     k.faq_key_words = {
         f.id: set(analyzer.words(normalize(" ".join([f.question, *f.keywords])))) for f in k.faqs
     }
+    k.organizer_faqs = frozenset(f.id for f in k.faqs if f.source == ORGANIZER)
     k.event_text = {
         e.id: normalize(" ".join(filter(None, (e.title, e.category, e.audience, e.description))))
         for e in k.events

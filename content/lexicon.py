@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -32,6 +32,17 @@ class Lexicon:
     audiences: dict[str, tuple[str, ...]]
     synonyms: dict[str, str]
     stop_words: frozenset[str]
+    fillers: tuple[str, ...]
+    event_kinds: frozenset[str]
+
+    @cached_property
+    def question_words(self) -> frozenset[str]:
+        """Words that shape a question rather than name its topic (cues and asks-words)."""
+        words = {cue for cues in self.intent_cues.values() for cue in cues}
+        words.update(
+            self.asks_place, self.asks_time, self.asks_practical, self.asks_count, self.asks_yesno
+        )
+        return frozenset(words)
 
     def cue_score(self, intent: str, text: str) -> float:
         """Sum of the weights of the intent's cue words found in `text`."""
@@ -65,6 +76,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
         synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},
         stop_words=frozenset(normalize(str(w)) for w in data["stop_words"]),
+        fillers=tuple(sorted(words("fillers"), key=len, reverse=True)),
+        event_kinds=frozenset(words("event_kinds")),
     )
 
 

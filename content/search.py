@@ -43,6 +43,9 @@ class Bm25Index:
             term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
             for term, p in self._postings.items()
         }
+        # A term no document has counts against coverage, but mildly: it is often a word the
+        # store happens not to use rather than the heart of the question.
+        self._unknown_idf = 1.0
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -57,7 +60,7 @@ class Bm25Index:
         query = list(dict.fromkeys(terms))
         if not query:
             return []
-        total_idf = sum(self._idf.get(t, 0.0) for t in query) or 1.0
+        total_idf = sum(self._idf.get(t, self._unknown_idf) for t in query) or 1.0
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, float] = defaultdict(float)
         k1, b, avg = self._k1, self._b, self._avg_len

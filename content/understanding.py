@@ -83,15 +83,16 @@ def _scan_aliases(text: str, k: Knowledge) -> tuple[dict[str, list[str]], str]:
 
 
 def _strong_event(p: Parsed, k: Knowledge) -> str | None:
+    """The event a question names: its topic words are mostly the event's title words."""
     topic = set(p.topic_words)
     if not topic:
         return None
     for hit in p.event_hits[:3]:
         title = k.title_words.get(hit.id, set())
-        if not title:
-            continue
         shared = topic & title
-        if len(shared) / len(title) >= 0.5 and len(shared) / len(topic) >= 0.3:
+        if not shared or len(shared) / len(topic) < 0.5:
+            continue
+        if len(shared) / len(title) >= 0.5 or len(shared) >= 2:
             return hit.id
     return None
 
@@ -100,11 +101,19 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     """Read a question against the knowledge snapshot and decide its intent."""
     lex = analyzer.lexicon
     text = normalize(question)
+    for filler in lex.fillers:
+        text = text.replace(filler, " ")
+    text = text.strip()
     ctx = DateContext.for_campaign(now.astimezone(k.tz), k.campaign.start)
-    dates, rest = parse_dates(text, ctx)
+    mentions, _ = _scan_aliases(text, k)
+    date_text = text
+    for alias, kind, _ident in k.aliases:
+        if kind == "document" and alias in date_text:  # 〔2024〕28号 is a file number
+            date_text = date_text.replace(alias, " " * len(alias))
+    dates, rest = parse_dates(date_text, ctx)
     words = analyzer.words(rest)
     terms = analyzer.terms(rest)
-    mentions, topic_text = _scan_aliases(rest, k)
+    _, topic_text = _scan_aliases(rest, k)
     for word in (k.campaign.short_name, *k.campaign.aliases):
         topic_text = topic_text.replace(normalize(word), " ")
     parsed = Parsed(
@@ -123,11 +132,18 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         asks_count=any(w in text for w in lex.asks_count),
         asks_yesno=any(w in text for w in lex.asks_yesno),
     )
-    parsed.topic_words = [w for w in analyzer.words(topic_text) if len(w) >= 2]
+    asking = lex.question_words
+    audience_words = {form for forms in lex.audiences.values() for form in forms}
+    parsed.topic_words = [
+        w
+        for w in analyzer.words(topic_text)
+        if len(w) >= 2 and w not in asking and w not in audience_words
+    ]
     if k.index is not None and terms:
         topic_terms = analyzer.terms(topic_text)
         parsed.event_hits = k.index.search(topic_terms, kinds=frozenset({"event"}), limit=20)
-        parsed.doc_hits = k.index.search(terms, kinds=_DOC_KINDS, limit=5)
+        doc_terms = [t for t in terms if t not in asking]
+        parsed.doc_hits = k.index.search(doc_terms, kinds=_DOC_KINDS, limit=5)
         parsed.strong_event = _strong_event(parsed, k)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
@@ -154,13 +170,17 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     greetings = (*lex.intent_cues.get("greeting", {}), "啊", "呀", "!", "?", "~", "。")
     if s.get("greeting", 0) >= 1 and _is_only(p.text, greetings):
         return "greeting"
-    if s.get("help", 0) >= 2:
+    if s.get("help", 0) >= 2 and not p.mentions and len(p.topic_words) <= 1:
         return "help"
     if p.mentions.get("contact"):
         return "contacts"
     asks_mail = "邮箱" in p.text or "邮件" in p.text or "email" in p.text
     if s.get("contacts", 0) >= 2.5 and not asks_mail:
         return "contacts"
+    about_campaign = _names_campaign(p, k)
+    asks_logistics = p.asks_place or p.asks_time or bool(p.asks_practical)
+    if p.strong_event and not about_campaign and (asks_logistics or s.get("countdown", 0)):
+        return "event_detail"
     if s.get("countdown", 0) >= 2.5:
         return "countdown"
 
@@ -183,11 +203,13 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     if p.mentions.get("organizer") and (p.asks_yesno or s.get("organizers", 0) > 0):
         s["organizers"] = s.get("organizers", 0) + 1.5
     if p.strong_event or p.mentions.get("venue"):
-        if p.asks_place or p.asks_time or p.asks_practical:
+        if asks_logistics or (p.strong_event and not has_slot):
             s["event_detail"] = s.get("event_detail", 0) + 3
     else:
         s["event_detail"] = 0
-    asks_logistics = p.asks_place or p.asks_time or bool(p.asks_practical)
+    top_doc = p.doc_hits[0] if p.doc_hits else None
+    if top_doc and top_doc.kind == "activity" and top_doc.coverage >= 0.8 and not has_slot:
+        s["activities"] = s.get("activities", 0) + 2
     if (
         p.mentions.get("activity")
         and asks_logistics
@@ -195,12 +217,13 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     ):
         s["activities"] += 2
     if p.asks_practical:
-        s["practical"] = 2.0
+        s["practical"] = 3.5
     faq_hit = next((h for h in p.doc_hits[:1] if h.kind == "faq"), None)
     if (
         faq_hit
         and faq_hit.coverage >= 0.75
         and faq_hit.score >= 6
+        and faq_hit.id in k.organizer_faqs
         and set(p.words) & k.faq_key_words.get(faq_hit.id, set())
     ):
         s["faq"] = 4.0
@@ -219,6 +242,11 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
 def _bare_slot_question(p: Parsed) -> bool:
     """'9月17日呢' / '渝中区' alone: a slot with nothing else asked."""
     return not p.words or all(w in ("呢", "活动") for w in p.words)
+
+
+def _names_campaign(p: Parsed, k: Knowledge) -> bool:
+    """The question names the campaign itself (科普日 …), not just 'an activity'."""
+    return any(normalize(n) in p.text for n in (k.campaign.short_name, *k.campaign.aliases))
 
 
 def _about_campaign(p: Parsed, k: Knowledge) -> bool:

@@ -31,7 +31,10 @@ COUNT_BEFORE = "距离{short}开始还有{n}天（{start}开始，{end}结束）
 COUNT_BEFORE_END = "距离{short}重点活动结束还有{n}天（{end}结束；{start}开始，还有{to_start}天）。"
 COUNT_DURING = "{short}正在进行中：今天是第{k}天，距离{end}结束还有{n}天。"
 COUNT_LAST_DAY = "今天（{end}）是{short}重点活动的最后一天。"
-COUNT_AFTER = "{short}重点活动已于{end}结束（{start_md}至{end_md}，共{days}天）。"
+COUNT_AFTER = "{short}重点活动已经结束：{start_md}至{end_md}，共{days}天，{end}结束。"
+DEADLINE_BEFORE = "距离{what}报送截止（{deadline}）还有{n}天。"
+DEADLINE_TODAY = "今天就是{what}的报送截止日（{deadline}）。"
+DEADLINE_PASSED = "{what}的报送截止时间（{deadline}）已过。"
 COUNT_TOTAL = "{short}重点活动共{days}天：{start}至{end}。"
 NOT_STARTED = "还没有开始。" + COUNT_BEFORE
 STARTED = "已经开始了。"
@@ -51,6 +54,7 @@ ACTIVITY_NOT_ANNOUNCED = (
     "如需了解，请咨询{contact}。"
 )
 ACTIVITY_EVENTS = "已发布的相关活动："
+ACTIVITY_KNOWN = "通知中的介绍：{description}"
 ACTIVITY_LIST = "{title}（共{count}项）：\n{lines}"
 ACTIVITY_KEY_TITLE = "重点活动"
 ACTIVITY_FEATURED_TITLE = "系列特色活动"
@@ -98,6 +102,8 @@ DOCUMENT_NUMBER = "通知文号：{number}（《{title}》，{date}印发）。"
 DOCUMENT_BASIS = "本通知根据《{title}》（{number}）的要求制定。"
 DOCUMENT_DATE = "《{title}》（{number}）于{date}印发。"
 DOCUMENT_RECIPIENTS = "主送：{recipients}"
+DOCUMENT_ISSUER = "由{issuer}印发"
+DOCUMENT_ISSUED = "{date}印发"
 DOCUMENT_REFERENCES = "通知提到的实施方案：{titles}。"
 
 GUIDING = "指导思想：{text}"

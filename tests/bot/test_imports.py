@@ -118,11 +118,6 @@ def test_csv_import(cli_env: dict[str, str], db_url: str, tmp_path: Path) -> Non
     assert second.category is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="content/importer.py: EventIn._parse_when runs before _blank_is_none, so an empty "
-    "CSV cell for 'end' is rejected instead of meaning 'no end'",
-)
 def test_csv_blank_end_means_no_end(cli_env: dict[str, str], db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     path.write_text("title,start,end\n科普讲座,2024-09-21,\n", encoding="utf-8")

@@ -70,7 +70,7 @@ def test_countdown_follows_the_clock(notice_answerer: Answerer) -> None:
     after = notice_answerer.answer("还有几天开始", datetime(2024, 10, 1, 8, tzinfo=TZ))
     assert "14天" in before.text
     assert "5天" in during.text
-    assert "已于" in after.text
+    assert "已经结束" in after.text
 
 
 def test_an_import_is_seen_by_the_next_question(
