@@ -28,6 +28,7 @@ from content.models import (
 )
 from content.search import Bm25Index, SearchDoc
 from content.seed import content_revision
+from content.segment import vocabulary
 from content.text import normalize
 
 MAX_INDEXED_EVENT_DAYS = 62  # a longer event is listed on its first two months only
@@ -142,6 +143,25 @@ def domain_words(k: Knowledge) -> list[str]:
     return [normalize(w) for w in words if w]
 
 
+def store_texts(k: Knowledge) -> list[str]:
+    """Every text of the store that questions are matched against, normalized."""
+    c = k.campaign
+    texts = [c.name, c.theme, c.period_note, c.guiding_thought, c.goal, c.recipients]
+    for a in k.activities:
+        texts += [a.name, a.description, *a.aliases, *a.highlights, *a.participants, *a.audience]
+    texts += [f"{x.title} {x.description}" for x in k.areas]
+    texts += [f"{r.title} {r.what} {r.description} {' '.join(r.who)}" for r in k.requirements]
+    texts += [f"{d.title} {d.description}" for d in k.documents]
+    texts += [f"{p.name} {p.description}" for p in k.platforms]
+    texts += [f"{x.role} {x.organization} {' '.join(x.topics)}" for x in k.contacts]
+    texts += [f"{f.question} {f.answer} {' '.join(f.keywords)}" for f in k.faqs]
+    texts += [" ".join(filter(None, (v.name, v.kind, v.description))) for v in k.venues]
+    texts += [
+        " ".join(filter(None, (e.title, e.category, e.audience, e.description))) for e in k.events
+    ]
+    return [normalize(t) for t in texts if t]
+
+
 def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     rows: list[object] = [
         k.campaign,
@@ -188,6 +208,7 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     k.events_by_day = dict(by_day)
 
     analyzer.segmenter.add_words(domain_words(k))
+    analyzer.segmenter.add_words(vocabulary(store_texts(k)), domain=False)
     k.title_words = {
         e.id: {w for w in analyzer.words(normalize(e.title)) if len(w) >= 2} for e in k.events
     }

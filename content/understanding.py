@@ -203,8 +203,10 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     if p.mentions.get("organizer") and (p.asks_yesno or s.get("organizers", 0) > 0):
         s["organizers"] = s.get("organizers", 0) + 1.5
     if p.strong_event or p.mentions.get("venue"):
-        if asks_logistics or (p.strong_event and not has_slot):
+        if asks_logistics:
             s["event_detail"] = s.get("event_detail", 0) + 3
+        elif p.strong_event and not has_slot:
+            s["event_detail"] = s.get("event_detail", 0) + 2.5
     else:
         s["event_detail"] = 0
     top_doc = p.doc_hits[0] if p.doc_hits else None
