@@ -12,11 +12,12 @@ from telegram.request import BaseRequest
 from bot import messages
 from bot.clock import Clock, system_clock
 from bot.logs import redact_secret
+from bot.people import People
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
 from content.answers import Answerer
-from handlers import ask, errors, start
+from handlers import ask, errors, guards, start
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def build_application(
         questions=QuestionService(engine, answerer, clock, ensure_salt(engine, salt_setting)),
         clock=clock,
         button_texts=ShortKeys(),
+        people=People(engine, clock, settings.admin_ids),
     )
 
     builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
@@ -67,6 +69,7 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
+    application.add_handlers(guards.handlers, group=-1)  # record every user first
     application.add_handlers(start.handlers)  # /start, /help
     application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
     application.add_error_handler(errors.report_error)

@@ -11,7 +11,7 @@ WELCOME = (  # HTML
     "我可以回答关于今年科普日活动的问题，例如：\n"
     "• 活动什么时候开始、主题是什么\n"
     "• 有哪些重点活动、谁主办\n"
-    "• 活动怎么报名、怎么上报、联系谁\n"
+    "• 活动总结怎么报送、遇到问题联系谁\n"
     "• 各区县的活动和场馆\n\n"
     "直接把问题发给我就行。在群里请用 /ask 问题，或者 @我。\n"
     "发送 /help 查看使用说明。"
@@ -34,6 +34,8 @@ QUESTION_HEADER = "<b>问：{question}</b>"  # HTML; above an answer asked throu
 BUTTON_EXPIRED = "这个按钮已过期，请直接发送问题。"  # plain (callback answer)
 
 ERROR = "抱歉，处理你的消息时出了点问题，请稍后再试。"  # plain
+
+ORGANIZERS_ONLY = "抱歉，这个功能只对活动组织者开放。"  # plain
 
 # The command menu (set_my_commands): command -> description shown by Telegram clients.
 COMMANDS: tuple[tuple[str, str], ...] = (

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
+from bot.people import People
 from bot.settings import Settings
 from content.answers import Answer, Answerer
 from content.db import session_scope
@@ -132,6 +133,7 @@ class Services:
     questions: QuestionService
     clock: Clock
     button_texts: ShortKeys
+    people: People
 
 
 SERVICES_KEY = "services"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import content.models  # noqa: F401  (registers the tables)
+import bot.models  # noqa: F401  (registers the bot's own tables)
+import content.models  # noqa: F401  (registers the content tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

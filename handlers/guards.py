@@ -1,0 +1,58 @@
+"""Cross-cutting checks shared by handlers: who is an organizer, and recording users."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, ContextTypes, TypeHandler
+
+from bot import messages
+from bot.people import UserInfo
+from bot.services import services_from
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+
+
+def organizer_only(handler: Handler) -> Handler:
+    """Run `handler` only for organizers; anyone else is refused politely and logged.
+
+    The check is on the user who sent the update (the presser of a button, the sender of a
+    message), never on anything the update carries, so crafted callback data or forwarded
+    messages give no power.
+    """
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        services = services_from(context.bot_data)
+        user = update.effective_user
+        user_id = user.id if user else None
+        if await asyncio.to_thread(services.people.is_organizer, user_id):
+            return await handler(update, context)
+        log.warning("refused %s to non-organizer user %s", handler.__name__, user_id)
+        if update.callback_query is not None:
+            await update.callback_query.answer(messages.ORGANIZERS_ONLY, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(messages.ORGANIZERS_ONLY)
+        return None
+
+    return guarded
+
+
+async def track_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record whoever sent the update (runs before every other handler)."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    info = UserInfo(user.id, user.first_name, user.username, user.language_code)
+    await asyncio.to_thread(services_from(context.bot_data).people.touch, info)
+
+
+# Group -1: runs for every update before the feature handlers, and lets them run too.
+handlers: list[BaseHandler] = [TypeHandler(Update, track_user)]
