@@ -86,5 +86,5 @@ class Answerer:
         """Answer one question; `now` is an aware datetime (the injected clock)."""
         knowledge = self._snapshot()
         parsed = parse_question(question, now, knowledge, self._analyzer)
-        reply = Composer(knowledge, now, self._analyzer.lexicon.event_kinds).compose(parsed)
+        reply = Composer(knowledge, now, self._analyzer.lexicon).compose(parsed)
         return Answer(reply.text, reply.intent, reply.sources, reply.suggestions)

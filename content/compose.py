@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from content import wording as W
 from content.knowledge import Knowledge
+from content.lexicon import Lexicon
 from content.models import (
     Activity,
     Contact,
@@ -50,14 +51,20 @@ def md(day: date) -> str:
 class Composer:
     """Turns a parsed question into a reply, using only what the snapshot holds."""
 
-    def __init__(self, k: Knowledge, now: datetime, event_kinds: frozenset[str]) -> None:
+    def __init__(self, k: Knowledge, now: datetime, lexicon: Lexicon) -> None:
         self.k = k
-        self.kinds = event_kinds
+        self.kinds = lexicon.event_kinds
+        self.video_platforms = lexicon.video_platforms
+        self.audience_forms = lexicon.audiences
         self.c = k.campaign
         self.now = now.astimezone(k.tz)
         self.days = (self.c.end - self.c.start).days + 1
 
     # -- shared pieces -------------------------------------------------------------------
+    def forms_of(self, audiences: list[str]) -> list[str]:
+        """Every way of naming the given audiences (青少年: 孩子, 中小学生 …)."""
+        return [f for a in audiences for f in (a, *self.audience_forms.get(a, ()))]
+
     def facts(self) -> dict[str, object]:
         c = self.c
         return {
@@ -183,20 +190,27 @@ class Composer:
         orgs = self.k.organizers
         count = len(orgs)
         ids = [o.id for o in orgs]
-        mentioned = [self.k.get(Organizer, i) for i in p.mentions.get("organizer", [])]
-        if mentioned and (p.asks_yesno or len(p.words) <= 3):
-            org = mentioned[0]
-            assert isinstance(org, Organizer)
-            text = W.ORG_YES.format(
-                name=org.name, full=org.full_name, count=count, campaign=self.c.name
-            )
-            return self.reply(text, "organizers", org.id)
-        outsider = _asked_organizer(p.text)
-        if outsider and (p.asks_yesno or "参与" in p.text or "名单" in p.text):
+        mentioned = [
+            o
+            for o in (self.k.get(Organizer, i) for i in p.mentions.get("organizer", []))
+            if isinstance(o, Organizer)
+        ]
+        masked = p.text
+        for alias, kind, _ident in self.k.aliases:
+            if kind == "organizer":
+                masked = masked.replace(alias, " ")
+        outsider = _asked_organizer(masked)
+        asks_whether = p.asks_yesno or "参与" in p.text or "名单" in p.text
+        if (mentioned and (asks_whether or len(p.words) <= 3)) or (outsider and asks_whether):
             names = W.LIST_SEP.join(o.name for o in orgs)
-            return self.reply(
-                W.ORG_NO.format(name=outsider, count=count, names=names), "organizers", *ids
-            )
+            lines = [
+                W.ORG_YES.format(name=o.name, full=o.full_name, count=count, campaign=self.c.name)
+                for o in mentioned
+            ]
+            if outsider:
+                lines.append(W.ORG_NO.format(name=outsider, count=count, names=names))
+            sources = [o.id for o in mentioned] if not outsider else ids
+            return self.reply("\n".join(lines), "organizers", *sources)
         if "全称" in p.text:
             names = W.LIST_SEP.join(o.full_name for o in orgs)
             return self.reply(
@@ -224,6 +238,11 @@ class Composer:
         t = p.text
         mentioned = [self._activity(i) for i in p.mentions.get("activity", [])]
         group = _asked_group(t)
+        lists_group = group is not None and any(w in t for w in _LIST_WORDS)
+        if mentioned and lists_group and all(a.kind == "key" for a in mentioned):
+            return self.activity_group(group)  # 系列特色活动一共几项
+        if len(mentioned) > 1 and not (p.asks_place or p.asks_time):
+            return self.activities_brief(mentioned)
         if mentioned and not (
             group
             and len(mentioned) == 1
@@ -242,6 +261,8 @@ class Composer:
         hit = next((h for h in p.doc_hits[:1] if h.kind == "activity"), None)
         if hit and hit.coverage >= RETRIEVAL_MIN_COVERAGE:
             return self.activity_detail(self._activity(hit.id))
+        if p.doc_hits and p.doc_hits[0].coverage >= RETRIEVAL_MIN_COVERAGE:
+            return self.on_retrieval(p)  # 416是什么意思: a term of another part of the notice
         return self.activity_overview()
 
     def activity_detail(self, a: Activity) -> Reply:
@@ -261,6 +282,23 @@ class Composer:
         elif not a.description:
             lines.append(W.ACTIVITY_NO_DETAIL.format(contact=self.contact_text()))
         return self.reply("\n".join(lines), "activities", a.id, *(e.id for e in events))
+
+    def activities_brief(self, activities: list[Activity]) -> Reply:
+        """Several activities asked about at once: one line each."""
+        lines = []
+        for a in activities:
+            parent = self.k.get(Activity, a.parent) if a.parent else None
+            if isinstance(parent, Activity):
+                lines.append(
+                    W.ACTIVITY_FEATURED.format(
+                        name=a.name, parent=parent.name, campaign=self.c.name
+                    )
+                )
+            elif a.description:
+                lines.append(f"{a.name}：{_first_sentence(a.description)}。")
+            else:
+                lines.append(a.name)
+        return self.reply("\n".join(lines), "activities", *(a.id for a in activities))
 
     def activity_logistics(self, a: Activity, p: Parsed) -> Reply:
         events = self.related_events(a)
@@ -311,7 +349,7 @@ class Composer:
         return self.reply(text, "activities", *(a.id for a in items))
 
     def activities_for_audience(self, p: Parsed) -> Reply:
-        forms = _audience_forms(p)
+        forms = self.forms_of(p.audiences)
         acts = [
             a
             for a in self.k.activities
@@ -376,11 +414,16 @@ class Composer:
         return "".join(parts) or "暂未公布"
 
     def event_lines(self, events: list[Event], *, detail: bool = False) -> str:
+        """Numbered lines, by time; with `detail` (or only two events) descriptions too."""
         shown = events[:MAX_LISTED_EVENTS]
-        lines = [
-            f"{i}. {e.title}｜{self.event_when(e)}｜{self.event_place(e)}"
-            for i, e in enumerate(shown, 1)
-        ]
+        detail = detail or len(events) <= 2
+        lines = []
+        for i, e in enumerate(shown, 1):
+            lines.append(f"{i}. {e.title}｜{self.event_when(e)}｜{self.event_place(e)}")
+            if detail and e.description:
+                lines.append(f"   {e.description}")
+            if detail and e.url:
+                lines.append(f"   {e.url}")
         if len(events) > len(shown):
             lines.append(W.EVENTS_MORE.format(more=len(events) - len(shown)))
         return "\n".join(lines)
@@ -398,6 +441,15 @@ class Composer:
     def on_events(self, p: Parsed) -> Reply:
         f = self.facts()
         if not self.k.events:
+            related = [
+                self._activity(h.id)
+                for h in p.doc_hits
+                if h.kind == "activity" and h.coverage >= RETRIEVAL_MIN_COVERAGE
+            ][:3]
+            if related and p.topic_words:  # 有啥比赛: the notice's activities on that topic
+                brief = self.activities_brief(related)
+                text = W.EVENTS_NONE_PUBLISHED.format(**f) + "\n" + brief.text
+                return self.reply(text, "events", *brief.sources)
             text = W.EVENTS_NONE_PUBLISHED.format(**f) + "\n" + self.activity_overview().text
             return self.reply(text, "events", self.c.id)
         districts, venues, citywide = self._event_filters(p)
@@ -414,7 +466,7 @@ class Composer:
         if venues:
             names = {v.name for v in venues}
             events = [e for e in events if e.venue in names]
-        forms = _audience_forms(p)
+        forms = self.forms_of(p.audiences)
         if forms:
             events = [
                 e
@@ -443,10 +495,9 @@ class Composer:
         Once a date or place narrows the list, a kind of event (讲座, 展览) is no topic.
         """
         kinds = self.kinds if narrowed else frozenset()
-        if not [w for w in p.topic_words if not _is_event_cue(w) and w not in kinds]:
+        if not [w for w in p.event_topic if not _is_event_cue(w) and w not in kinds]:
             return None
-        hits = [h for h in p.event_hits if h.coverage >= 0.5]
-        return {h.id for h in hits} if hits else None
+        return {h.id for h in p.event_hits if h.coverage >= 0.5}
 
     def _scope(
         self, p: Parsed, districts: list[str], venues: list[Venue], citywide: list[str]
@@ -596,7 +647,7 @@ class Composer:
                 "creators",
                 source,
             )
-        other = _other_platform(p.text)
+        other = next((name for name in self.video_platforms if name in p.text), None)
         if other:
             return self.reply(
                 W.CREATORS_PLATFORM_NO.format(platform=other, platforms=platforms, **f),
@@ -612,7 +663,7 @@ class Composer:
         t = p.text
         kind = (
             "commendation"
-            if any(w in t for w in ("表扬", "评优", "优秀", "推荐"))
+            if any(w in t for w in ("表扬", "评优", "优秀", "推荐", "牵头", "总结工作"))
             else "logos"
             if any(w in t for w in ("标识", "logo", "标志"))
             else "publish"
@@ -807,11 +858,14 @@ class Composer:
         return self.reply(faq.answer, "faq", faq.id) if faq else self.on_retrieval(p)
 
     def on_retrieval(self, p: Parsed) -> Reply:
-        good = [
-            h
-            for h in p.doc_hits
-            if h.coverage >= RETRIEVAL_MIN_COVERAGE and h.score >= RETRIEVAL_MIN_SCORE
-        ]
+        good = sorted(
+            (
+                h
+                for h in p.doc_hits
+                if h.coverage >= RETRIEVAL_MIN_COVERAGE and h.score >= RETRIEVAL_MIN_SCORE
+            ),
+            key=lambda h: (-round(h.coverage, 1), -h.score),
+        )
         if good:
             reply = self.render_doc(good[0].kind, good[0].id, p)
             if reply is not None:
@@ -833,10 +887,13 @@ class Composer:
                 "contact": "Contact",
                 "faq": "Faq",
                 "venue": "Venue",
+                "guiding": "Campaign",
             }[kind]
             + ":"
             + ident
         )
+        if kind == "guiding":
+            return self.on_guiding(p)
         if isinstance(item, Activity):
             return self.activity_detail(item)
         if isinstance(item, Faq):
@@ -855,6 +912,9 @@ class Composer:
         if isinstance(item, Document):
             return self.on_documents(p)
         return None
+
+    def on_fallback(self, p: Parsed) -> Reply:
+        return self.fallback(p)
 
     def fallback(self, p: Parsed) -> Reply:
         suggestions = []
@@ -884,6 +944,7 @@ def _asked_organizer(text: str) -> str | None:
     return match.group().strip() if match else None
 
 
+_LIST_WORDS = ("一共", "几项", "几个", "多少", "哪些", "分别", "有什么", "有啥", "包括", "列举")
 _DEFINITION_WORDS = ("是什么", "是啥", "是指", "指什么", "什么意思", "是进", "包括", "内容")
 
 _GROUP_WORDS = (
@@ -907,13 +968,6 @@ def _is_group_alias(activity: Activity, text: str) -> bool:
 
 def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[。；])", text, maxsplit=1)[0].rstrip("。；")
-
-
-def _audience_forms(p: Parsed) -> list[str]:
-    from content.lexicon import load_lexicon
-
-    lex = load_lexicon()
-    return [f for a in p.audiences for f in (a, *lex.audiences.get(a, ()))]
 
 
 def _is_citywide(e: Event) -> bool:
@@ -949,20 +1003,3 @@ def _is_event_cue(word: str) -> bool:
 def _relative_word(day: date, today: date) -> str:
     delta = (day - today).days
     return {0: "今天", 1: "明天", 2: "后天", -1: "昨天"}.get(delta, W.WEEKDAYS[day.weekday()])
-
-
-_OTHER_PLATFORMS = (
-    ("b站", "B站"),
-    ("bilibili", "bilibili"),
-    ("哔哩哔哩", "哔哩哔哩"),
-    ("小红书", "小红书"),
-    ("视频号", "视频号"),
-    ("西瓜视频", "西瓜视频"),
-    ("今日头条", "今日头条"),
-    ("头条", "今日头条"),
-    ("youtube", "YouTube"),
-)
-
-
-def _other_platform(text: str) -> str | None:
-    return next((label for key, label in _OTHER_PLATFORMS if key in text), None)

@@ -50,7 +50,7 @@ _FULL = re.compile(
     rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*{_DAY_SUFFIX}?"
 )
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
-_DOTTED = re.compile(r"(?<![\d.])(?P<m>\d{1,2})[./](?P<d>\d{1,2})(?![\d.%])")
+_DOTTED = re.compile(r"(?<![\d.\-])(?P<m>\d{1,2})[./\-](?P<d>\d{1,2})(?![\d.%\-])")
 _DAY_ONLY = re.compile(rf"(?<![月\d一二两三四五六七八九十])(?P<d>{_NUM})\s*{_DAY_SUFFIX}")
 _MONTH_ONLY = re.compile(
     rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<m>{_NUM})\s*月(?:份)?(?![\d一二三四五六七八九十])"
@@ -60,6 +60,12 @@ _WEEKDAY = re.compile(
 )
 _WEEK = re.compile(r"(?P<which>这|本|下|上)(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])")
 _RELATIVE = {
+    "今儿个": 0,
+    "今晚": 0,
+    "今早": 0,
+    "今夜": 0,
+    "明晚": 1,
+    "明早": 1,
     "大后天": 3,
     "后天": 2,
     "明天": 1,
@@ -81,6 +87,29 @@ _HOLIDAYS = {
     "劳动节": ((5, 1), (5, 5)),
     "五一": ((5, 1), (5, 5)),
 }
+
+
+_PARTS = (
+    ("晚上", "evening"),
+    ("今晚", "evening"),
+    ("明晚", "evening"),
+    ("昨晚", "evening"),
+    ("今夜", "evening"),
+    ("夜间", "evening"),
+    ("傍晚", "evening"),
+    ("上午", "morning"),
+    ("早上", "morning"),
+    ("今早", "morning"),
+    ("明早", "morning"),
+    ("下午", "afternoon"),
+    ("中午", "afternoon"),
+)
+PART_HOURS = {"morning": (0, 12), "afternoon": (12, 18), "evening": (17, 24)}
+
+
+def part_of_day(text: str) -> str | None:
+    """morning / afternoon / evening when the text names one (上午, 下午, 今晚 …)."""
+    return next((part for word, part in _PARTS if word in text), None)
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,8 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
             k.district_names[normalize(name)] = district.name
     for contact in k.contacts:
         aliases.append((normalize(contact.name), "contact", contact.id))
+    for platform in k.campaign.creator_platforms:
+        aliases.append((normalize(platform), "creator_platform", platform))
     for document in k.documents:
         for name in (document.number, document.title):
             if name:
@@ -227,7 +229,8 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
 
 def _search_docs(k: Knowledge, analyzer: Analyzer) -> list[SearchDoc]:
     terms = analyzer.index_terms
-    docs = []
+    c = k.campaign
+    docs = [SearchDoc(c.id, "guiding", terms((c.guiding_thought, 1), (c.goal, 1)))]
     for a in k.activities:
         docs.append(
             SearchDoc(

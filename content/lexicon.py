@@ -34,6 +34,7 @@ class Lexicon:
     stop_words: frozenset[str]
     fillers: tuple[str, ...]
     event_kinds: frozenset[str]
+    video_platforms: tuple[str, ...]
 
     @cached_property
     def question_words(self) -> frozenset[str]:
@@ -78,6 +79,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         stop_words=frozenset(normalize(str(w)) for w in data["stop_words"]),
         fillers=tuple(sorted(words("fillers"), key=len, reverse=True)),
         event_kinds=frozenset(words("event_kinds")),
+        video_platforms=words("video_platforms"),
     )
 
 

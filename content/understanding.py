@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from content.dates import DateContext, DateRange, parse_dates
+from content.dates import DateContext, DateRange, parse_dates, part_of_day
 from content.knowledge import Knowledge
 from content.lexicon import Analyzer, Lexicon
 from content.search import Hit
@@ -51,6 +51,12 @@ class Parsed:
     asks_count: bool
     asks_yesno: bool
     topic_words: list[str] = field(default_factory=list)
+    event_topic: list[str] = field(default_factory=list)
+    """Words that narrow a list of events ('无人机' in 有没有无人机的活动); not the context
+    after it ('中秋放假想带娃去')."""
+    unknown_words: list[str] = field(default_factory=list)
+    """Topic words no document of the store contains: the question is about something else."""
+    part_of_day: str | None = None
     event_hits: list[Hit] = field(default_factory=list)
     doc_hits: list[Hit] = field(default_factory=list)
     intent: str = "fallback"
@@ -82,12 +88,26 @@ def _scan_aliases(text: str, k: Knowledge) -> tuple[dict[str, list[str]], str]:
     return mentions, topic
 
 
+def _rank_mentions(p: Parsed) -> None:
+    """Order mentioned activities by how well the whole question matches each."""
+    found = p.mentions.get("activity")
+    if found and len(found) > 1:
+        rank = {h.id: i for i, h in enumerate(p.doc_hits)}
+        found.sort(key=lambda ident: rank.get(ident, len(rank)))
+
+
 def _strong_event(p: Parsed, k: Knowledge) -> str | None:
     """The event a question names: its topic words are mostly the event's title words."""
     topic = set(p.topic_words)
     if not topic:
         return None
-    for hit in p.event_hits[:3]:
+    hits = p.event_hits
+    asks_about_it = p.asks_place or p.asks_time or bool(p.asks_practical)
+    if asks_about_it and hits and hits[0].coverage >= 0.6 and not p.mentions.get("activity"):
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        if hits[0].score >= 2 * runner_up:
+            return hits[0].id  # one event clearly answers 'when/where is it'
+    for hit in hits[:3]:
         title = k.title_words.get(hit.id, set())
         shared = topic & title
         if not shared or len(shared) / len(topic) < 0.5:
@@ -116,6 +136,9 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     _, topic_text = _scan_aliases(rest, k)
     for word in (k.campaign.short_name, *k.campaign.aliases):
         topic_text = topic_text.replace(normalize(word), " ")
+    for forms in lex.audiences.values():
+        for form in sorted(forms, key=len, reverse=True):
+            topic_text = topic_text.replace(form, " ")
     parsed = Parsed(
         raw=question,
         text=text,
@@ -131,26 +154,50 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         asks_practical=[w for w in lex.asks_practical if w in text],
         asks_count=any(w in text for w in lex.asks_count),
         asks_yesno=any(w in text for w in lex.asks_yesno),
+        part_of_day=part_of_day(text),
     )
     asking = lex.question_words
     audience_words = {form for forms in lex.audiences.values() for form in forms}
-    parsed.topic_words = [
-        w
-        for w in analyzer.words(topic_text)
-        if len(w) >= 2 and w not in asking and w not in audience_words
-    ]
+
+    def topic_of(text: str) -> list[str]:
+        return [
+            w
+            for w in analyzer.words(text)
+            if len(w) >= 2 and w not in asking and w not in audience_words
+        ]
+
+    parsed.topic_words = topic_of(topic_text)
+    kind_at = max((topic_text.rfind(kind) for kind in lex.event_kinds), default=-1)
+    head = topic_text[:kind_at] if kind_at > 0 else topic_text
+    parsed.event_topic = [w for w in topic_of(head) if w not in lex.event_kinds]
     if k.index is not None and terms:
         topic_terms = analyzer.terms(topic_text)
         parsed.event_hits = k.index.search(topic_terms, kinds=frozenset({"event"}), limit=20)
         doc_terms = [t for t in terms if t not in asking]
         parsed.doc_hits = k.index.search(doc_terms, kinds=_DOC_KINDS, limit=5)
         parsed.strong_event = _strong_event(parsed, k)
+        parsed.unknown_words = [
+            w
+            for w in parsed.topic_words
+            if not k.index.idf(w) and not any(w in c for c in lex.campaign_words)
+        ]
+        _rank_mentions(parsed)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
 
 
 _DOC_KINDS = frozenset(
-    {"activity", "area", "requirement", "document", "platform", "contact", "faq", "venue"}
+    {
+        "activity",
+        "area",
+        "requirement",
+        "document",
+        "platform",
+        "contact",
+        "faq",
+        "venue",
+        "guiding",
+    }
 )
 
 
@@ -178,6 +225,19 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     if s.get("contacts", 0) >= 2.5 and not asks_mail:
         return "contacts"
     about_campaign = _names_campaign(p, k)
+    evidence = (
+        bool(p.mentions)
+        or p.dates is not None
+        or p.strong_event is not None
+        or any(w in p.text for w in lex.campaign_words)
+        or any(w in p.text for w in lex.video_platforms)
+        or max(s.values(), default=0) >= 2.5
+    )
+    known = [w for w in p.topic_words if w not in p.unknown_words]
+    if p.unknown_words and not evidence and len(p.unknown_words) >= len(known):
+        return "fallback"  # the question is about something the store does not know
+    if p.mentions.get("activity") and p.mentions.get("district"):
+        p.asks_place = True  # 启动仪式在渝中还是江北办
     asks_logistics = p.asks_place or p.asks_time or bool(p.asks_practical)
     if p.strong_event and not about_campaign and (asks_logistics or s.get("countdown", 0)):
         return "event_detail"
@@ -189,6 +249,12 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["events"] = s.get("events", 0) + 3
     if p.audiences and s.get("events", 0) >= 1:
         s["events"] += 1
+    if any(w in p.text for w in ("有没有", "有什么", "有啥", "有哪些")) and any(
+        p.text.rstrip("?？!！。 ").endswith(kind) for kind in lex.event_kinds
+    ):
+        s["events"] = s.get("events", 0) + 2  # 有没有天文观测活动
+    if p.asks_time and "重点活动" in p.text and not p.mentions.get("activity") and not has_slot:
+        s["dates"] = s.get("dates", 0) + 1.5  # 重点活动从几号搞到几号
     topic_event = p.event_hits and p.event_hits[0].coverage >= 0.6
     if topic_event and s.get("events", 0) >= 0.5 and not p.mentions.get("activity"):
         s["events"] += 2

@@ -118,7 +118,7 @@ CONTENT_AREAS = "活动内容有{count}个方面：\n{lines}"
 PRACTICAL_UNKNOWN = "通知没有说明{what}。如需了解，请咨询{contact}。"
 
 FALLBACK = (
-    "抱歉，这个问题我答不上来。我只了解{campaign}：时间、主题、主办单位、活动、场馆、投稿和联系方式。"
+    "抱歉，我这里没有这方面的信息。我只了解{campaign}：时间、主题、主办单位、活动、场馆、投稿和联系方式。"
     "其他问题可咨询{contact}。"
 )
 FALLBACK_SUGGEST = "你是不是想问："
