@@ -17,6 +17,7 @@ from content.knowledge import Knowledge, load_knowledge
 from content.lexicon import Analyzer, load_lexicon
 from content.seed import content_revision
 from content.segment import Segmenter
+from content.snapshots import SnapshotCache
 from content.text import normalize
 from content.understanding import parse_question
 
@@ -50,6 +51,7 @@ class Answerer:
         self._engine = engine
         self._tz = tz
         self._analyzer = Analyzer(Segmenter(cache_dir), load_lexicon())
+        self._cache = SnapshotCache(cache_dir)
         self._knowledge: Knowledge | None = None
         self._lock = threading.Lock()
         self._checked_at = 0.0
@@ -62,7 +64,7 @@ class Answerer:
     def reload(self) -> None:
         """Reload the content snapshot after an import or edit."""
         with self._lock:
-            self._knowledge = load_knowledge(self._engine, self._analyzer, self._tz)
+            self._knowledge = load_knowledge(self._engine, self._analyzer, self._tz, self._cache)
             self._checked_at = time.monotonic()
 
     def _snapshot(self) -> Knowledge:
@@ -70,7 +72,9 @@ class Answerer:
         if knowledge is None:
             with self._lock:
                 if self._knowledge is None:
-                    self._knowledge = load_knowledge(self._engine, self._analyzer, self._tz)
+                    self._knowledge = load_knowledge(
+                        self._engine, self._analyzer, self._tz, self._cache
+                    )
                     self._checked_at = time.monotonic()
                 knowledge = self._knowledge
         elif time.monotonic() - self._checked_at > REVISION_CHECK_SECONDS:

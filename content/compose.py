@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from content import wording as W
+from content.dates import PART_HOURS
 from content.knowledge import Knowledge
 from content.lexicon import Lexicon
 from content.models import (
@@ -230,9 +231,8 @@ class Composer:
         return found
 
     def related_events(self, activity: Activity) -> list[Event]:
-        names = [normalize(n) for n in (activity.name, *activity.aliases) if len(n) >= 2]
-        text = self.k.event_text
-        return [e for e in self.k.events if any(n in text.get(e.id, "") for n in names)]
+        """Events named after the activity or filed under it."""
+        return self.k.related_events.get(activity.id, [])
 
     def on_activities(self, p: Parsed) -> Reply:
         t = p.text
@@ -355,11 +355,8 @@ class Composer:
             for a in self.k.activities
             if any(f in normalize(" ".join([*a.audience, a.description])) for f in forms)
         ]
-        events = [
-            e
-            for e in self.k.events
-            if any(f in self.k.event_audience.get(e.id, "") for f in forms)
-        ]
+        fits = self.k.audience_fit(tuple(forms))
+        events = [e for e in self.k.events if fits.get(e.id, False)]
         parts = []
         if acts:
             lines = "\n".join(f"· {a.name}：{_first_sentence(a.description)}" for a in acts)
@@ -462,18 +459,19 @@ class Composer:
                 if e.district in districts or self._venue_district(e) in districts
             ]
         elif citywide:
-            events = [e for e in events if _is_citywide(e)]
+            events = [e for e in events if e.id in self.k.citywide_events]
         if venues:
             names = {v.name for v in venues}
             events = [e for e in events if e.venue in names]
         forms = self.forms_of(p.audiences)
         if forms:
+            fits = self.k.audience_fit(tuple(forms))
+            events = [e for e in events if fits.get(e.id, True)] or events
+        if p.part_of_day:  # 今晚, 下午: events starting in that part of the day
+            low, high = PART_HOURS[p.part_of_day]
             events = [
-                e
-                for e in events
-                if e.id not in self.k.event_audience
-                or any(f in self.k.event_audience[e.id] for f in forms)
-            ] or events
+                e for e in events if e.all_day or low <= e.start.astimezone(self.k.tz).hour < high
+            ]
         topic = self._topic_events(p, narrowed=bool(rng or districts or venues or citywide))
         if topic is not None:
             events = [e for e in events if e.id in topic]
@@ -522,10 +520,11 @@ class Composer:
         f = self.facts()
         lines = [W.EVENTS_NONE.format(scope=scope)]
         if p.dates:
-            pool = self.k.events
             if districts:
-                pool = [e for e in pool if e.district in districts]
-            counts = Counter(d for e in pool for d in self.k.event_days(e))
+                pool = [e for e in self.k.events if e.district in districts]
+                counts = Counter(d for e in pool for d in self.k.event_days(e))
+            else:
+                counts = Counter({d: len(evs) for d, evs in self.k.events_by_day.items()})
             near = sorted(counts, key=lambda d: (abs((d - p.dates.start).days), d))[:3]
             if near:
                 lines.append(
@@ -552,7 +551,7 @@ class Composer:
                         )
                     )
                 )
-            citywide = sum(1 for e in self.k.events if _is_citywide(e))
+            citywide = len(self.k.citywide_events)
             if citywide:
                 lines.append(W.EVENTS_CITYWIDE.format(count=citywide))
         return self.reply("\n".join(lines), "events", self.c.id)
@@ -968,10 +967,6 @@ def _is_group_alias(activity: Activity, text: str) -> bool:
 
 def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[。；])", text, maxsplit=1)[0].rstrip("。；")
-
-
-def _is_citywide(e: Event) -> bool:
-    return any(w in (e.district or "") + (e.venue or "") for w in W.CITYWIDE_WORDS)
 
 
 _EVENT_CUES = (

@@ -27,9 +27,11 @@ from content.models import (
     Venue,
 )
 from content.search import Bm25Index, SearchDoc
-from content.seed import content_revision
+from content.seed import content_revision, content_token
 from content.segment import vocabulary
+from content.snapshots import SnapshotCache
 from content.text import normalize
+from content.wording import CITYWIDE_WORDS
 
 MAX_INDEXED_EVENT_DAYS = 62  # a longer event is listed on its first two months only
 
@@ -67,6 +69,12 @@ class Knowledge:
     """Words of each FAQ's question and keywords (not its answer)."""
     """Content words of each event title (to tell whether a question names an event)."""
     index: Bm25Index | None = None
+    """The notice's documents (activities, FAQs, requirements …) and venues."""
+    event_index: Bm25Index | None = None
+    """Organizers' events, searched apart: there may be thousands."""
+    related_events: dict[str, list[Event]] = field(default_factory=dict)
+    _audience_fits: dict[tuple[str, ...], dict[str, bool]] = field(default_factory=dict)
+    """Memo: events that belong to an activity (by name or category)."""
 
     def get(self, kind: type, ident: str | None) -> object | None:
         item = self.by_id.get(f"{kind.__name__}:{ident}") if ident else None
@@ -86,6 +94,16 @@ class Knowledge:
         span = min((last - first).days, MAX_INDEXED_EVENT_DAYS)
         return [first + timedelta(days=i) for i in range(max(span, 0) + 1)]
 
+    def audience_fit(self, forms: tuple[str, ...]) -> dict[str, bool]:
+        """For events with an audience: does it match any of `forms`? (memoized)"""
+        found = self._audience_fits.get(forms)
+        if found is None:
+            # Audiences repeat ("青少年", "公众"): decide once per distinct text.
+            verdicts = {a: any(f in a for f in forms) for a in set(self.event_audience.values())}
+            found = {ident: verdicts[a] for ident, a in self.event_audience.items()}
+            self._audience_fits[forms] = found
+        return found
+
     def events_between(self, start: date, end: date) -> list[Event]:
         """Events running on any day of [start, end], by start time."""
         seen: dict[str, Event] = {}
@@ -104,9 +122,16 @@ def _load_all(session: Session, model: type, *order: object) -> list:
     return list(session.exec(statement).all())
 
 
-def load_knowledge(engine: Engine, analyzer: Analyzer, tz: ZoneInfo) -> Knowledge:
-    """Read the whole store and build the lookups and the search index."""
+def load_knowledge(
+    engine: Engine, analyzer: Analyzer, tz: ZoneInfo, cache: SnapshotCache | None = None
+) -> Knowledge:
+    """Read the whole store and build the lookups and the search index.
+
+    With a `cache`, the text index of an unchanged content version is read from disk
+    instead of segmenting every document again (the first answer of a new process).
+    """
     revision = content_revision(engine)
+    token = content_token(engine)
     with Session(engine, expire_on_commit=False) as session:
         knowledge = Knowledge(
             revision=revision,
@@ -126,6 +151,14 @@ def load_knowledge(engine: Engine, analyzer: Analyzer, tz: ZoneInfo) -> Knowledg
         )
         session.expunge_all()
     _derive(knowledge, analyzer)
+    text = cache.load(token) if cache and token else None
+    if text is None:
+        text = build_text_index(knowledge, analyzer)
+        _attach(knowledge, text, analyzer, fresh=True)
+        if cache and token:
+            cache.save(token, text)
+    else:
+        _attach(knowledge, text, analyzer, fresh=False)
     return knowledge
 
 
@@ -209,22 +242,81 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
             by_day[day].append(event)
     k.events_by_day = dict(by_day)
 
-    analyzer.segmenter.add_words(domain_words(k))
-    analyzer.segmenter.add_words(vocabulary(store_texts(k)), domain=False)
-    k.title_words = {
-        e.id: {w for w in analyzer.words(normalize(e.title)) if len(w) >= 2} for e in k.events
-    }
-    k.faq_key_words = {
-        f.id: set(analyzer.words(normalize(" ".join([f.question, *f.keywords])))) for f in k.faqs
-    }
     k.organizer_faqs = frozenset(f.id for f in k.faqs if f.source == ORGANIZER)
     k.event_text = {
         e.id: normalize(" ".join(filter(None, (e.title, e.category, e.audience, e.description))))
         for e in k.events
     }
     k.event_audience = {e.id: normalize(e.audience) for e in k.events if e.audience}
-    k.index = Bm25Index(_search_docs(k, analyzer))
-    analyzer.forget_fields()
+    k.citywide_events = frozenset(
+        e.id
+        for e in k.events
+        if any(w in (e.district or "") + (e.venue or "") for w in CITYWIDE_WORDS)
+    )
+
+
+@dataclass
+class TextIndex:
+    """What segmenting the store produces: slow to build, so cached per content version."""
+
+    domain: list[str]
+    vocabulary: list[str]
+    title_words: dict[str, set[str]]
+    faq_key_words: dict[str, set[str]]
+    index: Bm25Index
+    event_index: Bm25Index
+    related: dict[str, list[str]]
+
+
+def build_text_index(k: Knowledge, analyzer: Analyzer) -> TextIndex:
+    """Teach the segmenter the store's words, then segment and index every document."""
+    domain = domain_words(k)
+    words = sorted(vocabulary(store_texts(k)))
+    analyzer.segmenter.add_words(domain)
+    analyzer.segmenter.add_words(words, domain=False)
+    try:
+        docs = _search_docs(k, analyzer)
+        return TextIndex(
+            domain=domain,
+            vocabulary=words,
+            title_words={
+                e.id: {w for w in analyzer.words(normalize(e.title)) if len(w) >= 2}
+                for e in k.events
+            },
+            faq_key_words={
+                f.id: set(analyzer.words(normalize(" ".join([f.question, *f.keywords]))))
+                for f in k.faqs
+            },
+            index=Bm25Index(d for d in docs if d.kind != "event"),
+            event_index=Bm25Index(d for d in docs if d.kind == "event"),
+            related=_related_events(k),
+        )
+    finally:
+        analyzer.forget_fields()
+
+
+def _related_events(k: Knowledge) -> dict[str, list[str]]:
+    related: dict[str, list[str]] = {}
+    for activity in k.activities:
+        names = [normalize(n) for n in (activity.name, *activity.aliases) if len(n) >= 2]
+        related[activity.id] = [
+            e.id for e in k.events if any(n in k.event_text.get(e.id, "") for n in names)
+        ]
+    return related
+
+
+def _attach(k: Knowledge, text: TextIndex, analyzer: Analyzer, *, fresh: bool) -> None:
+    if not fresh:  # a cached index: the segmenter must learn the same words again
+        analyzer.segmenter.add_words(text.domain)
+        analyzer.segmenter.add_words(text.vocabulary, domain=False)
+    k.title_words = text.title_words
+    k.faq_key_words = text.faq_key_words
+    k.index = text.index
+    k.event_index = text.event_index
+    events = {e.id: e for e in k.events}
+    k.related_events = {
+        activity: [events[i] for i in ids if i in events] for activity, ids in text.related.items()
+    }
 
 
 def _search_docs(k: Knowledge, analyzer: Analyzer) -> list[SearchDoc]:

@@ -105,9 +105,14 @@ class Analyzer:
         """Words plus character bigrams (robust to segmentation differences and typos)."""
         words = self.words(normalized)
         terms = list(words)
+        stop = self.lexicon.stop_words
         for word in words:
             for run in _CJK_RUN.findall(word):
-                terms.extend(BIGRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
+                terms.extend(
+                    BIGRAM_PREFIX + run[i : i + 2]
+                    for i in range(len(run) - 1)
+                    if run[i : i + 2] not in stop
+                )
         return terms
 
     def index_terms(self, *fields: tuple[str, int]) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CONTENT_DIR = Path(__file__).with_name("data")
 CONTENT_HASH_KEY = "content_hash"
 CONTENT_REVISION_KEY = "content_revision"
+CONTENT_TOKEN_KEY = "content_token"
 
 # Top-level key of the content files -> table; every table here is wholly shipped content,
 # except FAQs, where only rows with source == SHIPPED belong to the files.
@@ -131,6 +133,8 @@ def bump_revision(session: Session) -> int:
     """Mark the content as changed, so answerers in every process reload it."""
     revision = int(_get_meta(session, CONTENT_REVISION_KEY) or 0) + 1
     _set_meta(session, CONTENT_REVISION_KEY, str(revision))
+    # A token unique to this content version (a recreated database never reuses one).
+    _set_meta(session, CONTENT_TOKEN_KEY, uuid.uuid4().hex)
     return revision
 
 
@@ -138,6 +142,12 @@ def content_revision(engine: Engine) -> int:
     """The current content revision (changes on every seed, import or edit)."""
     with Session(engine) as session:
         return int(_get_meta(session, CONTENT_REVISION_KEY) or 0)
+
+
+def content_token(engine: Engine) -> str | None:
+    """A random token that changes with every content change (names cached indexes)."""
+    with Session(engine) as session:
+        return _get_meta(session, CONTENT_TOKEN_KEY)
 
 
 def seed(engine: Engine, content_dir: Path = DEFAULT_CONTENT_DIR) -> bool:

@@ -103,10 +103,13 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
         return None
     hits = p.event_hits
     asks_about_it = p.asks_place or p.asks_time or bool(p.asks_practical)
-    if asks_about_it and hits and hits[0].coverage >= 0.6 and not p.mentions.get("activity"):
+    if asks_about_it and hits and not p.mentions.get("activity"):
+        top = hits[0]
         runner_up = hits[1].score if len(hits) > 1 else 0.0
-        if hits[0].score >= 2 * runner_up:
-            return hits[0].id  # one event clearly answers 'when/where is it'
+        if (top.coverage >= 0.6 and top.score >= 2 * runner_up) or (
+            top.coverage >= 0.5 and top.score >= 3 * runner_up
+        ):
+            return top.id  # one event clearly answers 'when/where is it'
     for hit in hits[:3]:
         title = k.title_words.get(hit.id, set())
         shared = topic & title
@@ -170,35 +173,22 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     kind_at = max((topic_text.rfind(kind) for kind in lex.event_kinds), default=-1)
     head = topic_text[:kind_at] if kind_at > 0 else topic_text
     parsed.event_topic = [w for w in topic_of(head) if w not in lex.event_kinds]
-    if k.index is not None and terms:
+    if k.index is not None and k.event_index is not None and terms:
         topic_terms = analyzer.terms(topic_text)
-        parsed.event_hits = k.index.search(topic_terms, kinds=frozenset({"event"}), limit=20)
+        parsed.event_hits = k.event_index.search(topic_terms, limit=20)
         doc_terms = [t for t in terms if t not in asking]
-        parsed.doc_hits = k.index.search(doc_terms, kinds=_DOC_KINDS, limit=5)
+        parsed.doc_hits = k.index.search(doc_terms, limit=5)
         parsed.strong_event = _strong_event(parsed, k)
         parsed.unknown_words = [
             w
             for w in parsed.topic_words
-            if not k.index.idf(w) and not any(w in c for c in lex.campaign_words)
+            if not k.index.idf(w)
+            and not k.event_index.idf(w)
+            and not any(w in c for c in lex.campaign_words)
         ]
         _rank_mentions(parsed)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
-
-
-_DOC_KINDS = frozenset(
-    {
-        "activity",
-        "area",
-        "requirement",
-        "document",
-        "platform",
-        "contact",
-        "faq",
-        "venue",
-        "guiding",
-    }
-)
 
 
 def _is_only(text: str, words: tuple[str, ...]) -> bool:

@@ -92,3 +92,11 @@ def test_an_import_is_seen_by_the_next_question(
     answer = answerer.answer("合川区有什么活动", NOW)
     assert "钓鱼城地质科普行" in answer.text
     assert "09:00" in answer.text  # naive times are campaign-local
+
+
+def test_tonight_means_evening_events(events_answerer: Answerer) -> None:
+    answer = events_answerer.answer("今晚有什么活动", datetime(2024, 9, 16, 9, tzinfo=TZ))
+    assert "天文观测夜" in answer.text  # 19:00
+    morning = events_answerer.answer("9月21日上午有什么活动", NOW)
+    assert "亲子科学实验秀" in morning.text  # 10:00
+    assert "院士专家科普报告会" not in morning.text  # 14:00
