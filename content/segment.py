@@ -60,6 +60,7 @@ def vocabulary(texts: Iterable[str], *, longest: int = 6) -> set[str]:
                 for j in range(i + 2, min(i + longest, len(run)) + 1):
                     if run[i:j] in known:
                         found.add(run[i:j])
+    _all_words.cache_clear()  # 40 MB not worth keeping between content versions
     return found
 
 
