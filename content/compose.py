@@ -554,6 +554,24 @@ class Composer:
             citywide = len(self.k.citywide_events)
             if citywide:
                 lines.append(W.EVENTS_CITYWIDE.format(count=citywide))
+        day = p.dates.start if p.dates else self.now.date()
+        ongoing = [
+            e
+            for e in self.k.events_between(day, day)
+            if e.all_day
+            and e.end
+            and self.k.local_day(e) != e.end.astimezone(self.k.tz).date()
+            and e.district not in districts
+        ][:3]
+        if ongoing:  # exhibitions running then, elsewhere
+            lines.append(
+                W.EVENTS_ONGOING.format(
+                    exhibitions=W.LIST_SEP.join(
+                        f"{e.title}（{self.event_place(e)}，{self.event_when(e)}）"
+                        for e in ongoing
+                    )
+                )
+            )
         return self.reply("\n".join(lines), "events", self.c.id)
 
     def on_event_detail(self, p: Parsed) -> Reply:

@@ -74,6 +74,7 @@ EVENTS_NONE_PUBLISHED = (
 EVENTS_NEAR_DAYS = "有活动的日期：{days}。"
 EVENTS_NEAR_DISTRICTS = "附近区县：{districts}。"
 EVENTS_CITYWIDE = "全市或线上活动{count}场，可以问“全市有什么活动”。"
+EVENTS_ONGOING = "同期展览：{exhibitions}。"
 EVENTS_OUTSIDE = "{short}重点活动集中在{start_md}至{end_md}。"
 EVENT_DETAIL = "{title}\n时间：{when}\n地点：{place}"
 EVENT_FIELD = "{label}：{value}"
