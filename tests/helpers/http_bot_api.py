@@ -1,0 +1,150 @@
+"""A fake Telegram Bot API served over real HTTP on 127.0.0.1, for end-to-end runs of
+`kepubot run` (long polling) as a separate process."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT = {"id": 4242, "is_bot": True, "first_name": "科普日助手", "username": "kepubot_e2e_bot"}
+
+
+@dataclass
+class HttpBotAPI:
+    """Queue updates with `send_text`; read what the bot sent in `sent`."""
+
+    token: str
+    updates: deque[dict[str, Any]] = field(default_factory=deque)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    _next_update: int = 1
+    _next_message: int = 1
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> str:
+        """Serve on a free port; returns the base URL for KEPUBOT_TELEGRAM_BASE_URL."""
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                return
+
+            def do_POST(self) -> None:
+                api._handle(self)
+
+            do_GET = do_POST
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def send_text(self, text: str, *, user_id: int = 7001, chat_type: str = "private") -> None:
+        with self._lock:
+            update_id, self._next_update = self._next_update, self._next_update + 1
+            message_id, self._next_message = self._next_message, self._next_message + 1
+            entities = (
+                [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+                if text.startswith("/")
+                else []
+            )
+            self.updates.append(
+                {
+                    "update_id": update_id,
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": {"id": user_id, "type": chat_type, "first_name": "测试"},
+                        "from": {
+                            "id": user_id,
+                            "is_bot": False,
+                            "first_name": "测试",
+                            "language_code": "zh-hans",
+                        },
+                        "text": text,
+                        "entities": entities,
+                    },
+                }
+            )
+
+    def wait_for_replies(self, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.sent) >= count:
+                    return list(self.sent)
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} replies, got {self.sent!r}; calls {self.calls}")
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        prefix = f"/bot{self.token}/"
+        if not request.path.startswith(prefix):
+            self._reply(request, 404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        method = request.path[len(prefix) :]
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length).decode("utf-8") if length else ""
+        kind = request.headers.get("Content-Type", "")
+        params: dict[str, Any] = (
+            json.loads(body) if "json" in kind and body else dict(parse_qsl(body))
+        )
+        with self._lock:
+            self.calls.append(method)
+        if method == "getMe":
+            result: Any = BOT
+        elif method in ("deleteWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery"):
+            result = True
+        elif method == "getUpdates":
+            result = self._poll(params)
+        elif method == "sendMessage":
+            with self._lock:
+                self.sent.append(params)
+                message_id, self._next_message = self._next_message, self._next_message + 1
+            result = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "text": params.get("text", ""),
+            }
+        else:
+            self._reply(
+                request,
+                400,
+                {"ok": False, "error_code": 400, "description": f"Bad Request: unknown {method}"},
+            )
+            return
+        self._reply(request, 200, {"ok": True, "result": result})
+
+    def _poll(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+        while True:
+            with self._lock:
+                while self.updates and self.updates[0]["update_id"] < offset:
+                    self.updates.popleft()
+                if self.updates:
+                    return list(self.updates)
+            if time.monotonic() >= deadline:
+                return []
+            time.sleep(0.05)
+
+    @staticmethod
+    def _reply(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        try:
+            request.send_response(status)
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", str(len(data)))
+            request.end_headers()
+            request.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot stopped while a long poll was open
