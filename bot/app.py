@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import timedelta
 
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
@@ -12,6 +13,7 @@ from telegram.request import BaseRequest
 
 from bot import messages
 from bot.clock import Clock, system_clock
+from bot.flood import FloodGate
 from bot.logs import redact_secret
 from bot.people import People
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
@@ -61,6 +63,7 @@ def build_application(
         clock=clock,
         button_texts=ShortKeys(),
         people=People(engine, clock, settings.admin_ids),
+        flood=FloodGate(settings.flood_messages, timedelta(seconds=settings.flood_seconds)),
     )
 
     builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
@@ -70,7 +73,8 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
-    application.add_handlers(guards.handlers, group=-1)  # record every user first
+    application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
+    application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help
     application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
     application.add_error_handler(errors.report_error)

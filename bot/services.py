@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
+from bot.flood import FloodGate
 from bot.people import People
 from bot.settings import Settings
 from content.answers import Answer, Answerer
@@ -134,6 +135,7 @@ class Services:
     clock: Clock
     button_texts: ShortKeys
     people: People
+    flood: FloodGate
 
 
 SERVICES_KEY = "services"

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     jieba_cache_dir: Path = Path("data/cache")
     content_dir: Path | None = None
     user_hash_salt: SecretStr | None = None
+    flood_messages: int = Field(default=20, ge=0)
+    """Messages one user may send per flood window; 0 turns flood control off."""
+    flood_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

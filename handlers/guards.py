@@ -9,9 +9,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, TypeHandler
 
 from bot import messages
+from bot.flood import Verdict
 from bot.people import UserInfo
 from bot.services import services_from
 
@@ -45,6 +46,24 @@ def organizer_only(handler: Handler) -> Handler:
     return guarded
 
 
+async def limit_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop a user's messages beyond the flood limit (one polite notice per window)."""
+    user = update.effective_user
+    if user is None or (update.message is None and update.callback_query is None):
+        return
+    services = services_from(context.bot_data)
+    verdict = services.flood.check(user.id, services.clock())
+    if verdict is Verdict.ALLOW:
+        return
+    if verdict is Verdict.NOTIFY:
+        log.info("flood limit reached by user %s", user.id)
+        if update.callback_query is not None:
+            await update.callback_query.answer(messages.FLOOD_NOTICE)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(messages.FLOOD_NOTICE)
+    raise ApplicationHandlerStop
+
+
 async def track_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record whoever sent the update (runs before every other handler)."""
     user = update.effective_user
@@ -54,5 +73,7 @@ async def track_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await asyncio.to_thread(services_from(context.bot_data).people.touch, info)
 
 
+# Group -2: flood control first, so a flood costs almost nothing and delays no one else.
+flood_handlers: list[BaseHandler] = [TypeHandler(Update, limit_flood)]
 # Group -1: runs for every update before the feature handlers, and lets them run too.
 handlers: list[BaseHandler] = [TypeHandler(Update, track_user)]
