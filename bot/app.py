@@ -77,6 +77,7 @@ def build_application(
     application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help
     application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
+    application.add_handlers(start.fallback_handlers)  # unknown commands: keep this last
     application.add_error_handler(errors.report_error)
     return application
 

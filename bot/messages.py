@@ -35,6 +35,8 @@ BUTTON_EXPIRED = "这个按钮已过期，请直接发送问题。"  # plain (ca
 
 ERROR = "抱歉，处理你的消息时出了点问题，请稍后再试。"  # plain
 
+UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看我能做什么，或者直接把问题发给我。"  # HTML
+
 FLOOD_NOTICE = "消息有点多啦，请稍等片刻再发，我会继续为你解答。"  # plain
 
 ORGANIZERS_ONLY = "抱歉，这个功能只对活动组织者开放。"  # plain

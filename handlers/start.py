@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import messages
 from bot.formatting import escape
@@ -20,6 +20,16 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Explain how to ask questions."""
     await update.effective_message.reply_html(messages.HELP)
 
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the user a command is unknown and where to find the known ones."""
+    await update.effective_message.reply_html(messages.UNKNOWN_COMMAND)
+
+
+# Registered after every other handler of group 0: only commands nobody took reach it.
+fallback_handlers: list[BaseHandler] = [
+    MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)
+]
 
 handlers: list[BaseHandler] = [
     CommandHandler("start", start_command),

@@ -21,3 +21,8 @@ async def test_help_explains_usage(send: Send) -> None:
 
 async def test_initialize_only_calls_get_me(app: object, bot_api: object) -> None:
     assert [call.method for call in bot_api.calls] == ["getMe"]  # type: ignore[attr-defined]
+
+
+async def test_an_unknown_command_points_to_help(send: Send) -> None:
+    [reply] = await send("/nosuchcommand")
+    assert reply.params["text"] == messages.UNKNOWN_COMMAND
