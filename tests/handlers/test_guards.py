@@ -31,7 +31,7 @@ async def test_organizer_only_refuses_and_logs(
     async def secret_command(update: object, context: object) -> None:
         ran.append(1)
 
-    app.add_handler(CommandHandler("secret", secret_command))
+    app.handlers[0].insert(0, CommandHandler("secret", secret_command))  # before fallbacks
     with caplog.at_level(logging.WARNING):
         [reply] = await send("/secret")
     assert ran == []
@@ -50,7 +50,7 @@ async def test_organizer_only_lets_organizers_in(
     async def secret_command(update: object, context: object) -> None:
         ran.append(1)
 
-    app.add_handler(CommandHandler("secret", secret_command))
+    app.handlers[0].insert(0, CommandHandler("secret", secret_command))  # before fallbacks
     services.people.grant(USER_ID, by=1)
     await send("/secret")
     assert ran == [1]
