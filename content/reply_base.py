@@ -1,0 +1,103 @@
+"""What every reply composer shares: the reply type, date formats, facts, contacts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from content import wording as W
+from content.knowledge import Knowledge
+from content.lexicon import Lexicon
+from content.understanding import Parsed
+
+MAX_LISTED_EVENTS = 12
+RETRIEVAL_MIN_COVERAGE = 0.5
+RETRIEVAL_MIN_SCORE = 3.0
+SUGGEST_MIN_COVERAGE = 0.2
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    intent: str
+    sources: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description, without its full stop."""
+    return re.split(r"(?<=[。；])", text, maxsplit=1)[0].rstrip("。；")
+
+
+def ymd(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def md(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+class ReplyBase:
+    """The snapshot, the clock and the shared pieces of every reply."""
+
+    def __init__(self, k: Knowledge, now: datetime, lexicon: Lexicon) -> None:
+        self.k = k
+        self.kinds = lexicon.event_kinds
+        self.video_platforms = lexicon.video_platforms
+        self.audience_forms = lexicon.audiences
+        self.c = k.campaign
+        self.now = now.astimezone(k.tz)
+        self.days = (self.c.end - self.c.start).days + 1
+
+    # -- shared pieces -------------------------------------------------------------------
+    def forms_of(self, audiences: list[str]) -> list[str]:
+        """Every way of naming the given audiences (青少年: 孩子, 中小学生 …)."""
+        return [f for a in audiences for f in (a, *self.audience_forms.get(a, ()))]
+
+    def facts(self) -> dict[str, object]:
+        c = self.c
+        return {
+            "campaign": c.name,
+            "short": c.short_name,
+            "theme": c.theme,
+            "year": c.year,
+            "start": ymd(c.start),
+            "end": ymd(c.end),
+            "start_md": md(c.start),
+            "end_md": md(c.end),
+            "days": self.days,
+            "hashtag": c.hashtag,
+        }
+
+    def contact_text(self, ident: str | None = None) -> str:
+        contact = self.k.contact(ident) or self.k.contact(self.c.default_contact)
+        if contact is None:
+            return "主办单位"
+        return W.CONTACT.format(
+            name=contact.name, role=contact.role, phones=W.LIST_SEP.join(contact.phones)
+        )
+
+    def reply(self, text: str, intent: str, *sources: str, suggestions: tuple = ()) -> Reply:
+        return Reply(
+            text.strip(), intent, tuple(dict.fromkeys(s for s in sources if s)), tuple(suggestions)
+        )
+
+    # -- dispatch ------------------------------------------------------------------------
+    def compose(self, p: Parsed) -> Reply:
+        handler: Callable[[Parsed], Reply] = getattr(self, f"on_{p.intent}", self.on_retrieval)
+        return handler(p)
+
+    def on_greeting(self, p: Parsed) -> Reply:
+        return self.reply(W.GREETING.format(**self.facts()), "greeting")
+
+    def on_help(self, p: Parsed) -> Reply:
+        return self.reply(W.HELP.format(**self.facts()), "help", suggestions=W.SUGGEST_DEFAULTS)
+
+    def on_overview(self, p: Parsed) -> Reply:
+        orgs = self.k.organizers
+        text = W.OVERVIEW.format(
+            **self.facts(), first_org=orgs[0].name if orgs else "", org_count=len(orgs)
+        )
+        return self.reply(text, "overview", self.c.id)

@@ -1,0 +1,310 @@
+"""Replies about organizers' events and venues: by date, place, audience and topic."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from content import wording as W
+from content.dates import PART_HOURS
+from content.models import (
+    Event,
+    Venue,
+)
+from content.reply_base import (
+    MAX_LISTED_EVENTS,
+    RETRIEVAL_MIN_COVERAGE,
+    Reply,
+    ReplyBase,
+    md,
+)
+from content.understanding import Parsed
+
+
+class EventReplies(ReplyBase):
+    """Replies about organizers' events and venues: by date, place, audience and topic."""
+
+    # -- events ----------------------------------------------------------------------------
+    def event_when(self, e: Event) -> str:
+        start = e.start.astimezone(self.k.tz)
+        end = e.end.astimezone(self.k.tz) if e.end else None
+        if e.all_day:
+            if end and end.date() != start.date():
+                return f"{md(start.date())}—{md(end.date())}"
+            return f"{md(start.date())}（{W.ALL_DAY}）"
+        text = f"{md(start.date())}（{W.WEEKDAYS[start.weekday()]}）{start:%H:%M}"
+        if end:
+            text += (
+                f"—{end:%H:%M}" if end.date() == start.date() else f"—{md(end.date())} {end:%H:%M}"
+            )
+        return text
+
+    def event_place(self, e: Event) -> str:
+        parts = [e.venue or ""]
+        if e.district and e.district not in (e.venue or ""):
+            parts.append(f"（{e.district}）")
+        venue = self.k.venue_by_name.get(e.venue or "")
+        address = e.address or (venue.address if venue else None)
+        if address:
+            parts.append(f"，{address}")
+        return "".join(parts) or "暂未公布"
+
+    def event_lines(self, events: list[Event], *, detail: bool = False) -> str:
+        """Numbered lines, by time; with `detail` (or only two events) descriptions too."""
+        shown = events[:MAX_LISTED_EVENTS]
+        detail = detail or len(events) <= 2
+        lines = []
+        for i, e in enumerate(shown, 1):
+            lines.append(f"{i}. {e.title}｜{self.event_when(e)}｜{self.event_place(e)}")
+            if detail and e.description:
+                lines.append(f"   {e.description}")
+            if detail and e.url:
+                lines.append(f"   {e.url}")
+        if len(events) > len(shown):
+            lines.append(W.EVENTS_MORE.format(more=len(events) - len(shown)))
+        return "\n".join(lines)
+
+    def _event_filters(self, p: Parsed) -> tuple[list[str], list[Venue], list[str]]:
+        districts = list(p.mentions.get("district", []))
+        venues = [
+            v
+            for v in (self.k.get(Venue, i) for i in p.mentions.get("venue", []))
+            if isinstance(v, Venue)
+        ]
+        citywide = [w for w in W.CITYWIDE_WORDS if w in p.text]
+        return districts, venues, citywide
+
+    def on_events(self, p: Parsed) -> Reply:
+        f = self.facts()
+        if not self.k.events:
+            related = [
+                self._activity(h.id)
+                for h in p.doc_hits
+                if h.kind == "activity" and h.coverage >= RETRIEVAL_MIN_COVERAGE
+            ][:3]
+            if related and p.topic_words:  # 有啥比赛: the notice's activities on that topic
+                brief = self.activities_brief(related)
+                text = W.EVENTS_NONE_PUBLISHED.format(**f) + "\n" + brief.text
+                return self.reply(text, "events", *brief.sources)
+            text = W.EVENTS_NONE_PUBLISHED.format(**f) + "\n" + self.activity_overview().text
+            return self.reply(text, "events", self.c.id)
+        districts, venues, citywide = self._event_filters(p)
+        rng = p.dates
+        events = self.k.events_between(rng.start, rng.end) if rng else list(self.k.events)
+        if districts:
+            events = [
+                e
+                for e in events
+                if e.district in districts or self._venue_district(e) in districts
+            ]
+        elif citywide:
+            events = [e for e in events if e.id in self.k.citywide_events]
+        if venues:
+            names = {v.name for v in venues}
+            events = [e for e in events if e.venue in names]
+        forms = self.forms_of(p.audiences)
+        if forms:
+            fits = self.k.audience_fit(tuple(forms))
+            events = [e for e in events if fits.get(e.id, True)] or events
+        if p.part_of_day:  # 今晚, 下午: events starting in that part of the day
+            low, high = PART_HOURS[p.part_of_day]
+            events = [
+                e for e in events if e.all_day or low <= e.start.astimezone(self.k.tz).hour < high
+            ]
+        topic = self._topic_events(p, narrowed=bool(rng or districts or venues or citywide))
+        if topic is not None:
+            events = [e for e in events if e.id in topic]
+        scope = self._scope(p, districts, venues, citywide)
+        if events:
+            text = W.EVENTS_FOUND.format(
+                scope=scope, count=len(events), lines=self.event_lines(events)
+            )
+            return self.reply(text, "events", *(e.id for e in events))
+        return self._no_events(p, scope, districts)
+
+    def _venue_district(self, e: Event) -> str | None:
+        venue = self.k.venue_by_name.get(e.venue or "")
+        return venue.district if venue else None
+
+    def _topic_events(self, p: Parsed, *, narrowed: bool) -> set[str] | None:
+        """Events matching the question's topic words, if it names a topic at all.
+
+        Once a date or place narrows the list, a kind of event (讲座, 展览) is no topic.
+        """
+        kinds = self.kinds if narrowed else frozenset()
+        if not [w for w in p.event_topic if not _is_event_cue(w) and w not in kinds]:
+            return None
+        return {h.id for h in p.event_hits if h.coverage >= 0.5}
+
+    def _scope(
+        self, p: Parsed, districts: list[str], venues: list[Venue], citywide: list[str]
+    ) -> str:
+        parts = []
+        if p.dates:
+            label = p.dates.label()
+            if p.dates.relative and p.dates.start == p.dates.end:
+                label = f"{_relative_word(p.dates.start, self.now.date())}（{label}）"
+            parts.append(label)
+        if districts:
+            parts.append(W.LIST_SEP.join(districts))
+        elif citywide:
+            parts.append(citywide[0])
+        if venues:
+            parts.append(W.LIST_SEP.join(v.name for v in venues))
+        if p.audiences:
+            parts.append("面向" + W.LIST_SEP.join(p.audiences))
+        return "".join(parts) or "目前"
+
+    def _no_events(self, p: Parsed, scope: str, districts: list[str]) -> Reply:
+        f = self.facts()
+        lines = [W.EVENTS_NONE.format(scope=scope)]
+        if p.dates:
+            if districts:
+                pool = [e for e in self.k.events if e.district in districts]
+                counts = Counter(d for e in pool for d in self.k.event_days(e))
+            else:
+                counts = Counter({d: len(evs) for d, evs in self.k.events_by_day.items()})
+            near = sorted(counts, key=lambda d: (abs((d - p.dates.start).days), d))[:3]
+            if near:
+                lines.append(
+                    W.EVENTS_NEAR_DAYS.format(
+                        days=W.LIST_SEP.join(f"{md(d)}（{counts[d]}场）" for d in sorted(near))
+                    )
+                )
+            if not (self.c.start <= p.dates.start <= self.c.end):
+                lines.append(W.EVENTS_OUTSIDE.format(**f))
+        if districts:
+            regions = {d.region for d in self.k.districts if d.name in districts}
+            nearby = Counter(
+                e.district
+                for e in self.k.events
+                if e.district
+                and e.district not in districts
+                and any(d.region in regions for d in self.k.districts if d.name == e.district)
+            )
+            if nearby:
+                lines.append(
+                    W.EVENTS_NEAR_DISTRICTS.format(
+                        districts=W.LIST_SEP.join(
+                            f"{name}（{n}场）" for name, n in nearby.most_common(3)
+                        )
+                    )
+                )
+            citywide = len(self.k.citywide_events)
+            if citywide:
+                lines.append(W.EVENTS_CITYWIDE.format(count=citywide))
+        day = p.dates.start if p.dates else self.now.date()
+        ongoing = [
+            e
+            for e in self.k.events_between(day, day)
+            if e.all_day
+            and e.end
+            and self.k.local_day(e) != e.end.astimezone(self.k.tz).date()
+            and e.district not in districts
+        ][:3]
+        if ongoing:  # exhibitions running then, elsewhere
+            lines.append(
+                W.EVENTS_ONGOING.format(
+                    exhibitions=W.LIST_SEP.join(
+                        f"{e.title}（{self.event_place(e)}，{self.event_when(e)}）"
+                        for e in ongoing
+                    )
+                )
+            )
+        return self.reply("\n".join(lines), "events", self.c.id)
+
+    def on_event_detail(self, p: Parsed) -> Reply:
+        ident = p.strong_event
+        if ident is None:
+            venue_id = p.first("venue")
+            venue = self.k.get(Venue, venue_id)
+            if isinstance(venue, Venue):
+                return self.venue_detail(venue, p)
+            return self.on_retrieval(p)
+        event = self.k.get(Event, ident)
+        assert isinstance(event, Event)
+        lines = [
+            W.EVENT_DETAIL.format(
+                title=event.title, when=self.event_when(event), place=self.event_place(event)
+            )
+        ]
+        for label, value in (
+            ("类别", event.category),
+            ("对象", event.audience),
+            ("介绍", event.description),
+            ("链接", event.url),
+        ):
+            if value:
+                lines.append(W.EVENT_FIELD.format(label=label, value=value))
+        if p.asks_practical:
+            lines.append(
+                W.EVENT_NO_PRACTICAL.format(
+                    what=W.LIST_SEP.join(p.asks_practical), contact=self.contact_text()
+                )
+            )
+        return self.reply("\n".join(lines), "event_detail", event.id)
+
+    # -- venues ----------------------------------------------------------------------------
+    def venue_detail(self, v: Venue, p: Parsed) -> Reply:
+        lines = [v.name]
+        for label, value in (
+            ("区县", v.district),
+            ("地址", v.address),
+            ("类型", v.kind),
+            ("开放时间", v.hours),
+            ("介绍", v.description),
+        ):
+            if value:
+                lines.append(W.EVENT_FIELD.format(label=label, value=value))
+        if (p.asks_time or "开放" in p.text) and not v.hours:
+            lines.append(W.EVENT_NO_PRACTICAL.format(what="开放时间", contact=self.contact_text()))
+        events = [e for e in self.k.events if e.venue == v.name]
+        if events:
+            lines.append(W.ACTIVITY_EVENTS + "\n" + self.event_lines(events))
+        return self.reply("\n".join(lines), "venues", v.id, *(e.id for e in events))
+
+    def on_venues(self, p: Parsed) -> Reply:
+        venue = self.k.get(Venue, p.first("venue"))
+        if isinstance(venue, Venue):
+            return self.venue_detail(venue, p)
+        if not self.k.venues:
+            return self.on_retrieval(p)
+        lines = "\n".join(
+            f"· {v.name}" + (f"（{v.district}）" if v.district else "") for v in self.k.venues[:30]
+        )
+        return self.reply(
+            W.VENUE_LIST.format(count=len(self.k.venues), lines=lines),
+            "venues",
+            *(v.id for v in self.k.venues[:30]),
+        )
+
+
+_EVENT_CUES = (
+    "活动",
+    "有什么",
+    "有啥",
+    "哪些",
+    "安排",
+    "展",
+    "展览",
+    "可以",
+    "参加",
+    "去",
+    "玩",
+    "好玩",
+    "在展",
+    "什么",
+    "呢",
+    "有",
+    "吗",
+    "么",
+)
+
+
+def _is_event_cue(word: str) -> bool:
+    return word in _EVENT_CUES or word.startswith("~")
+
+
+def _relative_word(day: date, today: date) -> str:
+    delta = (day - today).days
+    return {0: "今天", 1: "明天", 2: "后天", -1: "昨天"}.get(delta, W.WEEKDAYS[day.weekday()])
