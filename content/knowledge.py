@@ -31,6 +31,7 @@ from content.seed import content_revision, content_token
 from content.segment import vocabulary
 from content.snapshots import SnapshotCache
 from content.text import normalize
+from content.typos import HomophoneFixer, char_pinyin
 from content.wording import CITYWIDE_WORDS
 
 MAX_INDEXED_EVENT_DAYS = 62  # a longer event is listed on its first two months only
@@ -72,6 +73,8 @@ class Knowledge:
     """The notice's documents (activities, FAQs, requirements …) and venues."""
     event_index: Bm25Index | None = None
     """Organizers' events, searched apart: there may be thousands."""
+    fixer: HomophoneFixer | None = None
+    """Corrects homophone typos of known words (主提 → 主题)."""
     related_events: dict[str, list[Event]] = field(default_factory=dict)
     _audience_fits: dict[tuple[str, ...], dict[str, bool]] = field(default_factory=dict)
     """Memo: events that belong to an activity (by name or category)."""
@@ -266,6 +269,7 @@ class TextIndex:
     index: Bm25Index
     event_index: Bm25Index
     related: dict[str, list[str]]
+    fixer: HomophoneFixer
 
 
 def build_text_index(k: Knowledge, analyzer: Analyzer) -> TextIndex:
@@ -290,9 +294,28 @@ def build_text_index(k: Knowledge, analyzer: Analyzer) -> TextIndex:
             index=Bm25Index(d for d in docs if d.kind != "event"),
             event_index=Bm25Index(d for d in docs if d.kind == "event"),
             related=_related_events(k),
+            fixer=HomophoneFixer.build(char_pinyin(), _sounding_words(k, analyzer)),
         )
     finally:
         analyzer.forget_fields()
+
+
+def _sounding_words(k: Knowledge, analyzer: Analyzer) -> list[str]:
+    """Words a typo may stand for: the store's names and the engine's strong cue words.
+
+    Two-character words sound alike across word boundaries (是主 / 石柱), so only strong
+    cues of that length are kept; longer names and cues are distinctive enough.
+    """
+    lex = analyzer.lexicon
+    words = [
+        cue
+        for cues in lex.intent_cues.values()
+        for cue, weight in cues.items()
+        if len(cue) >= 3 or weight >= 3
+    ]
+    words += [w for w in lex.campaign_words if len(w) >= 3]
+    words += [alias for alias, _kind, _ident in k.aliases if len(alias) >= 3]
+    return words
 
 
 def _related_events(k: Knowledge) -> dict[str, list[str]]:
@@ -313,6 +336,7 @@ def _attach(k: Knowledge, text: TextIndex, analyzer: Analyzer, *, fresh: bool) -
     k.faq_key_words = text.faq_key_words
     k.index = text.index
     k.event_index = text.event_index
+    k.fixer = text.fixer
     events = {e.id: e for e in k.events}
     k.related_events = {
         activity: [events[i] for i in ids if i in events] for activity, ids in text.related.items()

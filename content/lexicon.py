@@ -35,6 +35,15 @@ class Lexicon:
     fillers: tuple[str, ...]
     event_kinds: frozenset[str]
     video_platforms: tuple[str, ...]
+    colloquial: tuple[tuple[str, str], ...]
+    """Dialect and chat words and their standard forms, longest first."""
+
+    def standardize(self, text: str) -> str:
+        """Replace dialect and chat words (没得 → 没有, 啥子 → 什么)."""
+        for word, standard in self.colloquial:
+            if word in text:
+                text = text.replace(word, standard)
+        return text
 
     @cached_property
     def question_words(self) -> frozenset[str]:
@@ -80,6 +89,12 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         fillers=tuple(sorted(words("fillers"), key=len, reverse=True)),
         event_kinds=frozenset(words("event_kinds")),
         video_platforms=words("video_platforms"),
+        colloquial=tuple(
+            sorted(
+                ((normalize(str(k)), normalize(str(v))) for k, v in data["colloquial"].items()),
+                key=lambda pair: -len(pair[0]),
+            )
+        ),
     )
 
 

@@ -102,6 +102,14 @@ class Segmenter:
                     tokenizer.add_word(word, freq=freq)
                 self._known.add(word)
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` is in the dictionary (jieba's or the store's)."""
+        return bool(self._ready().FREQ.get(word))
+
+    def tokens(self, text: str) -> list[str]:
+        """Words of a text, exact mode (each character in exactly one word)."""
+        return list(self._ready().cut(text))
+
     def cut(self, text: str) -> list[str]:
         """Words of a normalized text, search mode (long words and their parts)."""
         return [w for w in self._ready().cut_for_search(text) if w.strip()]

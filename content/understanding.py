@@ -8,8 +8,10 @@ from datetime import datetime
 from content.dates import DateContext, DateRange, parse_dates, part_of_day
 from content.knowledge import Knowledge
 from content.lexicon import Analyzer, Lexicon
+from content.models import Activity
 from content.search import Hit
 from content.text import normalize
+from content.wording import CITYWIDE_WORDS
 
 # Intents decided by the highest cue score; the order breaks ties (earlier wins).
 SCORED_INTENTS = (
@@ -123,10 +125,12 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
 def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyzer) -> Parsed:
     """Read a question against the knowledge snapshot and decide its intent."""
     lex = analyzer.lexicon
-    text = normalize(question)
+    text = lex.standardize(normalize(question))
     for filler in lex.fillers:
         text = text.replace(filler, " ")
     text = text.strip()
+    if k.fixer is not None:
+        text = k.fixer.fix(text, analyzer.segmenter.knows, analyzer.segmenter.tokens)
     ctx = DateContext.for_campaign(now.astimezone(k.tz), k.campaign.start)
     mentions, _ = _scan_aliases(text, k)
     date_text = text
@@ -142,6 +146,8 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     for forms in lex.audiences.values():
         for form in sorted(forms, key=len, reverse=True):
             topic_text = topic_text.replace(form, " ")
+    for word in CITYWIDE_WORDS:  # a place, not a topic
+        topic_text = topic_text.replace(word, " ")
     parsed = Parsed(
         raw=question,
         text=text,
@@ -156,7 +162,8 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         asks_time=any(w in text for w in lex.asks_time),
         asks_practical=[w for w in lex.asks_practical if w in text],
         asks_count=any(w in text for w in lex.asks_count),
-        asks_yesno=any(w in text for w in lex.asks_yesno),
+        asks_yesno=any(w in text for w in lex.asks_yesno)
+        or text.rstrip("?？!！。 ~").endswith(("不", "没", "没有", "吗", "么")),
         part_of_day=part_of_day(text),
     )
     asking = lex.question_words
@@ -166,7 +173,10 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         return [
             w
             for w in analyzer.words(text)
-            if len(w) >= 2 and w not in asking and w not in audience_words
+            if len(w) >= 2
+            and w not in asking
+            and w not in audience_words
+            and not any(ch.isdigit() for ch in w)
         ]
 
     parsed.topic_words = topic_of(topic_text)
@@ -235,7 +245,8 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         return "countdown"
 
     has_slot = p.dates is not None or any(p.mentions.get(kind) for kind in EVENT_SLOT_KINDS)
-    if has_slot and (s.get("events", 0) >= 0.5 or _bare_slot_question(p)):
+    names_kind = any(kind in p.text for kind in lex.event_kinds)
+    if has_slot and (s.get("events", 0) >= 0.5 or names_kind or _bare_slot_question(p)):
         s["events"] = s.get("events", 0) + 3
     if p.audiences and s.get("events", 0) >= 1:
         s["events"] += 1
@@ -252,8 +263,12 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["dates"] = s.get("dates", 0) + 3
     if p.dates and any(r.deadline and p.dates.start == r.deadline for r in k.requirements):
         s["reporting"] = s.get("reporting", 0) + 2
+    if p.mentions.get("creator_platform"):
+        s["creators"] = s.get("creators", 0) + 2
     if p.mentions.get("activity"):
-        s["activities"] = s.get("activities", 0) + 2
+        first = k.get(Activity, p.mentions["activity"][0])
+        named = isinstance(first, Activity) and normalize(first.name) in p.text
+        s["activities"] = s.get("activities", 0) + (3 if named else 2)
         if not has_slot:
             s["events"] = s.get("events", 0) - 1.5
     if p.mentions.get("organizer") and (p.asks_yesno or s.get("organizers", 0) > 0):
