@@ -10,15 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.links import (
-    DEFAULT_VIDEO_HOSTS,
     LinkRefused,
     LinkRules,
     Refusal,
     find_link_candidates,
     normalize_link,
     parse_link,
-    weibo_mid_to_bid,
 )
+from bot.platforms import DEFAULT_VIDEO_HOSTS, weibo_mid_to_bid
 
 RULES = LinkRules()
 CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
