@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from bot.clock import Clock
 from bot.people import People
 from bot.settings import Settings
+from bot.submissions import SubmissionService
 from content.answers import Answer, Answerer
 from content.db import session_scope
 from content.models import Meta, UnansweredQuestion
@@ -134,6 +135,7 @@ class Services:
     clock: Clock
     button_texts: ShortKeys
     people: People
+    submissions: SubmissionService
 
 
 SERVICES_KEY = "services"
