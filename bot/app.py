@@ -13,14 +13,17 @@ from telegram.request import BaseRequest
 
 from bot import messages
 from bot.clock import Clock, system_clock
+from bot.fetcher import PageFetcher, SafeFetcher
 from bot.flood import FloodGate
+from bot.links import LinkRules
 from bot.logs import redact_secret
 from bot.people import People
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
+from bot.submissions import SubmissionService, campaign_hashtag
 from content.answers import Answerer
-from handlers import ask, errors, guards, start
+from handlers import ask, errors, guards, review, showcase, start, submit
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +35,13 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     clock: Clock | None = None,
     answerer: Answerer | None = None,
+    fetcher: PageFetcher | None = None,
 ) -> Application:
     """Build the bot: open and seed the store, create the services, register the handlers.
 
     `request` replaces the HTTP layer (the fake Bot API of `kepubot chat` and the tests);
-    without it a token is required. `answerer` lets tests share one warmed-up answerer.
+    without it a token is required. `answerer` lets tests share one warmed-up answerer;
+    `fetcher` replaces the video-page fetcher (tests point it at a local server).
     """
     token = settings.token
     if token is None and request is None:
@@ -55,6 +60,14 @@ def build_application(
     if answerer is None:
         answerer = Answerer(engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir)
     salt_setting = settings.user_hash_salt.get_secret_value() if settings.user_hash_salt else None
+    link_rules = LinkRules.from_hosts(settings.video_hosts)
+    submissions = SubmissionService(
+        engine,
+        clock,
+        link_rules,
+        fetcher or SafeFetcher(link_rules),
+        hashtag=campaign_hashtag(engine),
+    )
     services = Services(
         settings=settings,
         engine=engine,
@@ -64,6 +77,7 @@ def build_application(
         button_texts=ShortKeys(),
         people=People(engine, clock, settings.admin_ids),
         flood=FloodGate(settings.flood_messages, timedelta(seconds=settings.flood_seconds)),
+        submissions=submissions,
     )
 
     builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
@@ -76,7 +90,13 @@ def build_application(
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
     application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help
+    # Organizers' /review and its typed-reason conversation (before any text handler).
+    application.add_handlers(review.build_handlers())
+    # Creators' /submit, links in private chats and the guided flow (before questions), /mine
+    application.add_handlers(submit.build_handlers())
+    application.add_handlers(showcase.handlers)  # /showcase
     application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
+    application.add_handlers(submit.late_handlers)  # /cancel with nothing to cancel
     application.add_handlers(start.fallback_handlers)  # unknown commands: keep this last
     application.add_error_handler(errors.report_error)
     return application

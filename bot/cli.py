@@ -247,3 +247,44 @@ def unanswered(limit: int) -> None:
     for row in rows:
         last = row.last_asked.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{row.count:>5}  {last}  {row.text}")
+
+
+@main.group()
+def submissions() -> None:
+    """创作者提交的视频 / Creators' video submissions."""
+
+
+@submissions.command("export")
+@click.argument(
+    "file", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=False
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    help="输出格式 / csv or xlsx (default: from FILE's suffix, else csv).",
+)
+def submissions_export(file: Path | None, fmt: str | None) -> None:
+    """导出全部提交及审核记录 / Export every submission with its status and audit trail.
+
+    Writes to FILE, or CSV to standard output. CSV files get a BOM so Excel reads them
+    as UTF-8; cells that a spreadsheet would take for a formula are prefixed with '.
+    """
+    settings = _settings(quiet=True)
+    from bot.submission_export import export_rows, write_csv, write_xlsx
+    from bot.submissions import all_with_history
+
+    if fmt is None:
+        fmt = "xlsx" if file is not None and file.suffix.lower() == ".xlsx" else "csv"
+    if fmt == "xlsx" and file is None:
+        _fail("--format xlsx needs a FILE to write to")
+    rows = export_rows(all_with_history(_open_store(settings)), settings.tz)
+    if file is None:
+        write_csv(rows, sys.stdout)
+        return
+    if fmt == "xlsx":
+        write_xlsx(rows, file)
+    else:
+        with file.open("w", encoding="utf-8-sig", newline="") as stream:
+            write_csv(rows, stream)
+    click.echo(f"wrote {len(rows)} submission(s) to {file}", err=True)

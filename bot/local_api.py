@@ -56,6 +56,8 @@ class FakeBotAPI:
     calls: list[ApiCall] = field(default_factory=list)
     unexpected: list[ApiCall] = field(default_factory=list)
     pending_updates: deque[dict[str, Any]] = field(default_factory=deque)
+    blocked_chats: set[int] = field(default_factory=set)
+    """Users who blocked the bot: sending to them answers 403 Forbidden, as Telegram does."""
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -98,6 +100,12 @@ class FakeBotAPI:
                     "description": f"Bad Request: fake Bot API has no method {method!r}",
                 },
             )
+        if method.startswith("send") and _int(params.get("chat_id")) in self.blocked_chats:
+            self.calls.append(ApiCall(method, params))
+            description = "Forbidden: bot was blocked by the user"
+            return httpx.Response(
+                403, json={"ok": False, "error_code": 403, "description": description}
+            )
         result = reply(params)
         self.calls.append(ApiCall(method, params, result))
         return httpx.Response(200, json={"ok": True, "result": result})
@@ -122,6 +130,11 @@ class FakeBotAPI:
         return self._message(params, text=params.get("text", ""))
 
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params, text=params.get("text", ""))
+        message["message_id"] = int(params.get("message_id", message["message_id"]))
+        return message
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params, text=params.get("text", ""))
         message["message_id"] = int(params.get("message_id", message["message_id"]))
         return message
@@ -153,6 +166,13 @@ class FakeBotAPI:
     _api_sendChatAction = _ok
     _api_close = _ok
     _api_logOut = _ok
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _decode_params(request: httpx.Request) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Tables of the bot's own flows (people, roles); the content tables live in content.models."""
+"""Tables of the bot's own flows (people, roles, submissions); the content tables live in
+content.models."""
 
 from __future__ import annotations
 
@@ -29,3 +30,40 @@ class OrganizerRole(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     granted_by: int = Field(sa_column=Column(BigInteger, nullable=False))
     granted_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Submission(SQLModel, table=True):
+    """A video link handed in by a creator: the video, what its page says, its review state."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    canonical_url: str = Field(unique=True)
+    """The platform's canonical form of the video (the de-duplication key)."""
+    platform: str
+    video_id: str | None = None
+    submitted_url: str
+    resolved: bool = True
+    """False for a short link that could not be opened (stored as the short link)."""
+    creator_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    source_message: str
+    """chat:message of the message that brought the link (a re-delivered update is seen)."""
+    creator_name: str | None = None
+    title: str | None = None
+    author: str | None = None
+    category: str | None = None
+    has_hashtag: bool = False
+    status: str = Field(default="pending", index=True)
+    submitted_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    reviewed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    reviewed_by: int | None = Field(default=None, sa_column=Column(BigInteger))
+    review_reason: str | None = None
+
+
+class SubmissionReview(SQLModel, table=True):
+    """One review decision (the audit trail: who decided what, when and why)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    decision: str
+    reason: str | None = None
+    reviewer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    decided_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

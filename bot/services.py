@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.flood import FloodGate
 from bot.people import People
 from bot.settings import Settings
+from bot.submissions import SubmissionService
 from content.answers import Answer, Answerer
 from content.db import session_scope
 from content.models import Meta, UnansweredQuestion
@@ -136,6 +137,7 @@ class Services:
     button_texts: ShortKeys
     people: People
     flood: FloodGate
+    submissions: SubmissionService
 
 
 SERVICES_KEY = "services"

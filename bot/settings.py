@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kepubot.db"
+_HOST = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
 
 
 class SettingsError(Exception):
@@ -42,6 +44,8 @@ class Settings(BaseSettings):
     flood_messages: int = Field(default=20, ge=0)
     """Messages one user may send per flood window; 0 turns flood control off."""
     flood_seconds: float = Field(default=10.0, gt=0)
+    video_hosts: Annotated[tuple[str, ...] | None, NoDecode] = None
+    """Hosts accepted for video submissions (None: the built-in platforms' hosts)."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -54,6 +58,22 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "must be comma-separated Telegram user ids, e.g. 12345,67890"
                 ) from None
+        return value
+
+    @field_validator("video_hosts", mode="before")
+    @classmethod
+    def _parse_video_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p.strip().lower() for p in value.replace(";", ",").split(",") if p.strip()]
+        if isinstance(value, list | tuple):
+            hosts = tuple(str(host).strip().lower().rstrip(".") for host in value)
+            bad = [h for h in hosts if not _HOST.fullmatch(h) or h.rsplit(".")[-1].isdigit()]
+            if bad or not hosts:
+                raise ValueError(
+                    "must be comma-separated host names, e.g. douyin.com,v.douyin.com,b23.tv"
+                    + (f" (not a host name: {', '.join(bad)})" if bad else "")
+                )
+            return hosts
         return value
 
     @field_validator("timezone")

@@ -47,9 +47,13 @@ def organizer_only(handler: Handler) -> Handler:
 
 
 async def limit_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop a user's messages beyond the flood limit (one polite notice per window)."""
+    """Stop a user's messages beyond the flood limit (one polite notice per window).
+
+    Button presses are not counted: they only act on what the bot itself offered, and an
+    organizer working through a review queue presses many in a row.
+    """
     user = update.effective_user
-    if user is None or (update.message is None and update.callback_query is None):
+    if user is None or update.message is None:
         return
     services = services_from(context.bot_data)
     verdict = services.flood.check(user.id, services.clock())
@@ -57,10 +61,7 @@ async def limit_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if verdict is Verdict.NOTIFY:
         log.info("flood limit reached by user %s", user.id)
-        if update.callback_query is not None:
-            await update.callback_query.answer(messages.FLOOD_NOTICE)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(messages.FLOOD_NOTICE)
+        await update.message.reply_text(messages.FLOOD_NOTICE)
     raise ApplicationHandlerStop
 
 

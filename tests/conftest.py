@@ -16,12 +16,14 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.clock import Clock, fixed_clock
+from bot.fetcher import PageFetcher
 from bot.local_api import ApiCall, FakeBotAPI
 from bot.services import Services, services_from
 from bot.settings import Settings, load_settings
 from content.answers import Answerer
 from content.db import create_db_engine, migrate
 from content.seed import seed
+from tests.helpers.pages import OfflineFetcher
 from tests.helpers.updates import make_message
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -69,8 +71,13 @@ def db_url(db_path: Path) -> str:
 
 @pytest.fixture
 def settings(db_url: str, jieba_cache: Path) -> Settings:
+    # Flood control off: tests send many messages from one user at one fixed instant.
+    # tests/handlers/test_flood.py turns it on with the default limits.
     return load_settings(
-        database_url=db_url, telegram_token=TEST_TOKEN, jieba_cache_dir=jieba_cache
+        database_url=db_url,
+        telegram_token=TEST_TOKEN,
+        jieba_cache_dir=jieba_cache,
+        flood_messages=0,
     )
 
 
@@ -106,8 +113,18 @@ def bot_api(clock: Clock) -> Iterator[FakeBotAPI]:
 
 
 @pytest.fixture
+def page_fetcher() -> PageFetcher:
+    """The application's video-page fetcher: offline, unless a test module overrides it."""
+    return OfflineFetcher()
+
+
+@pytest.fixture
 async def app(
-    settings: Settings, bot_api: FakeBotAPI, clock: Clock, answerer: Answerer
+    settings: Settings,
+    bot_api: FakeBotAPI,
+    clock: Clock,
+    answerer: Answerer,
+    page_fetcher: PageFetcher,
 ) -> AsyncIterator[Application]:
     """The real Application, initialized against the fake Bot API."""
     application = build_application(
@@ -116,6 +133,7 @@ async def app(
         get_updates_request=bot_api.request(),
         clock=clock,
         answerer=answerer,
+        fetcher=page_fetcher,
     )
     async with application:
         yield application

@@ -68,3 +68,18 @@ def test_run_without_token_exits_2(cli_env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["run"])
     assert result.exit_code == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_video_hosts_are_read_from_a_comma_separated_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().video_hosts is None  # the built-in platforms
+    monkeypatch.setenv("KEPUBOT_VIDEO_HOSTS", " Douyin.com, v.douyin.com.;b23.tv ")
+    assert load_settings().video_hosts == ("douyin.com", "v.douyin.com", "b23.tv")
+
+
+@pytest.mark.parametrize("value", ["", "https://douyin.com", "127.0.0.1", "douyin", "a b.com"])
+def test_bad_video_hosts_name_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("KEPUBOT_VIDEO_HOSTS", value)
+    with pytest.raises(SettingsError, match="KEPUBOT_VIDEO_HOSTS"):
+        load_settings()

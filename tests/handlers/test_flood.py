@@ -7,7 +7,9 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from bot import messages
+from bot.flood import FloodGate
 from bot.local_api import FakeBotAPI
+from bot.settings import Settings
 from tests.conftest import NOW
 from tests.helpers.updates import make_message
 
@@ -17,6 +19,8 @@ async def test_a_flood_is_cut_and_others_are_still_answered(
 ) -> None:
     times = iter(NOW + timedelta(seconds=i * 0.1) for i in range(1000))
     services = app.bot_data["services"]
+    defaults = Settings()
+    services.flood = FloodGate(defaults.flood_messages, timedelta(seconds=defaults.flood_seconds))
     services.clock = lambda: next(times)  # 100 messages in 10 s
     for _ in range(100):
         await app.process_update(make_message("主题是什么", bot=app.bot, when=NOW, user_id=501))

@@ -45,3 +45,18 @@ def make_callback(
 ) -> Update:
     """A press on an inline button under `message` (a message the bot sent)."""
     return Update.de_json(callback_update(data, when=when, message=message, user_id=user_id), bot)
+
+
+def button_data(message: dict[str, Any], label: str) -> str:
+    """The callback data of the inline button labelled `label` (a substring) under `message`."""
+    markup = message.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if label in button["text"]:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {label!r} under the message")
+
+
+def button_labels(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
