@@ -227,6 +227,14 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
             k.district_names[normalize(name)] = district.name
     for contact in k.contacts:
         aliases.append((normalize(contact.name), "contact", contact.id))
+    for area in k.areas:
+        for name in area.aliases:
+            aliases.append((normalize(name), "area", area.id))
+    for contact in k.contacts:
+        for phone in contact.phones:
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            if len(digits) >= 7:
+                aliases.append((digits[-8:], "contact_phone", contact.id))
     for platform in k.campaign.creator_platforms:
         aliases.append((normalize(platform), "creator_platform", platform))
     for document in k.documents:

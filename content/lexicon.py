@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -15,6 +16,7 @@ from content.text import normalize
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 _WORDISH = re.compile(r"[\w\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+_CJK_RUN_1 = re.compile(r"[\u3400-\u9fff]")
 BIGRAM_PREFIX = "~"
 
 
@@ -28,6 +30,7 @@ class Lexicon:
     asks_time: tuple[str, ...]
     asks_practical: tuple[str, ...]
     asks_count: tuple[str, ...]
+    asks_specifics: tuple[str, ...]
     asks_yesno: tuple[str, ...]
     audiences: dict[str, tuple[str, ...]]
     synonyms: dict[str, str]
@@ -82,6 +85,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         asks_time=words("asks_time"),
         asks_practical=words("asks_practical"),
         asks_count=words("asks_count"),
+        asks_specifics=words("asks_specifics"),
         asks_yesno=words("asks_yesno"),
         audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
         synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},
@@ -117,7 +121,11 @@ class Analyzer:
         return out
 
     def terms(self, normalized: str) -> list[str]:
-        """Words plus character bigrams (robust to segmentation differences and typos)."""
+        """Words, plus character bigrams inside long words and across word junctions.
+
+        The bigrams make partial names match (大篷车 / 科普大篷车) and words the dictionary
+        splits (机器狗 → 机器 + 狗 still shares 器狗 with the title it came from).
+        """
         words = self.words(normalized)
         terms = list(words)
         stop = self.lexicon.stop_words
@@ -128,6 +136,12 @@ class Analyzer:
                     for i in range(len(run) - 1)
                     if run[i : i + 2] not in stop
                 )
+        tokens = [t for t in self.segmenter.tokens(normalized) if t.strip() and t not in stop]
+        for left, right in itertools.pairwise(tokens):
+            if _CJK_RUN_1.fullmatch(left[-1]) and _CJK_RUN_1.fullmatch(right[0]):
+                junction = left[-1] + right[0]
+                if junction not in stop:
+                    terms.append(BIGRAM_PREFIX + junction)
         return terms
 
     def index_terms(self, *fields: tuple[str, int]) -> tuple[str, ...]:

@@ -26,6 +26,9 @@ class Reply:
     suggestions: tuple[str, ...] = ()
 
 
+_NOTED_INTENTS = frozenset({"activities", "creators", "reporting", "documents", "platform"})
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of a description, without its full stop."""
     return re.split(r"(?<=[。；])", text, maxsplit=1)[0].rstrip("。；")
@@ -87,7 +90,16 @@ class ReplyBase:
     # -- dispatch ------------------------------------------------------------------------
     def compose(self, p: Parsed) -> Reply:
         handler: Callable[[Parsed], Reply] = getattr(self, f"on_{p.intent}", self.on_retrieval)
-        return handler(p)
+        reply = handler(p)
+        if reply.intent in _NOTED_INTENTS and (p.asks_practical or p.asks_specifics):
+            # The answer says what the notice has; say plainly what it does not.
+            what = W.LIST_SEP.join(p.asks_practical) if p.asks_practical else W.SPECIFICS
+            if not any(word in reply.text for word in W.NOT_ANNOUNCED_WORDS):
+                note = W.PRACTICAL_UNKNOWN.format(what=what, contact=self.contact_text())
+                reply = Reply(
+                    f"{reply.text}\n{note}", reply.intent, reply.sources, reply.suggestions
+                )
+        return reply
 
     def on_greeting(self, p: Parsed) -> Reply:
         return self.reply(W.GREETING.format(**self.facts()), "greeting")

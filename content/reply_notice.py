@@ -152,24 +152,17 @@ class NoticeReplies(ReplyBase):
         )
         source = activity.id if activity else self.c.id
         named = [pl for pl in self.c.creator_platforms if normalize(pl) in p.text]
-        if named and not (
-            len(named) == 1
-            and named[0] in ("科普中国",)
-            and "平台" not in p.text
-            and not p.asks_yesno
-        ):
-            return self.reply(
-                W.CREATORS_PLATFORM_YES.format(platform=named[0], platforms=platforms, **f),
-                "creators",
-                source,
-            )
-        other = next((name for name in self.video_platforms if name in p.text), None)
-        if other:
-            return self.reply(
-                W.CREATORS_PLATFORM_NO.format(platform=other, platforms=platforms, **f),
-                "creators",
-                source,
-            )
+        others = list(dict.fromkeys(n for n in self.video_platforms if n in p.text))
+        if named or others:  # every platform asked about: listed or not
+            lines = [
+                W.CREATORS_PLATFORM_YES.format(platform=name, platforms=platforms, **f)
+                for name in named
+            ]
+            lines += [
+                W.CREATORS_PLATFORM_NO.format(platform=name, platforms=platforms, **f)
+                for name in others
+            ]
+            return self.reply("\n".join(lines), "creators", source)
         description = activity.description if activity else ""
         text = W.CREATORS.format(**f, platforms=platforms, description=description)
         return self.reply(text, "creators", source)
@@ -232,7 +225,8 @@ class NoticeReplies(ReplyBase):
     # -- contacts --------------------------------------------------------------------------
     def on_contacts(self, p: Parsed) -> Reply:
         contacts = self.k.contacts
-        chosen = [c for c in (self.k.contact(i) for i in p.mentions.get("contact", [])) if c]
+        named = p.mentions.get("contact", []) + p.mentions.get("contact_phone", [])
+        chosen = [c for c in (self.k.contact(i) for i in dict.fromkeys(named)) if c]
         if not chosen:
             chosen = [
                 c
@@ -278,6 +272,14 @@ class NoticeReplies(ReplyBase):
                 "documents",
                 basis.id,
             )
+        if notice and any(
+            w in t for w in ("谁发", "哪些单位", "哪几个单位", "几家单位", "联合发")
+        ):
+            names = W.LIST_SEP.join(o.full_name for o in self.k.organizers)
+            text = W.DOCUMENT_SIGNERS.format(
+                title=notice.title, number=notice.number, count=len(self.k.organizers), names=names
+            )
+            return self.reply(text, "documents", notice.id, *(o.id for o in self.k.organizers))
         if refs and "方案" in t:
             titles = W.LIST_SEP.join(f"《{d.title}》" for d in refs)
             return self.reply(
@@ -336,6 +338,10 @@ class NoticeReplies(ReplyBase):
         )
 
     def on_content_areas(self, p: Parsed) -> Reply:
+        asked = [a for a in self.k.areas if a.id in p.mentions.get("area", [])]
+        if asked:
+            text = "\n".join(f"{a.title}：{a.description}" for a in asked)
+            return self.reply(text, "content_areas", *(a.id for a in asked))
         areas = self.k.areas
         lines = "\n".join(
             f"{i}. {a.title}：{first_sentence(a.description)}" for i, a in enumerate(areas, 1)

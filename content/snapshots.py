@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 6
+FORMAT = 7
 """Bump when TextIndex, the search index or the analysis changes shape."""
 
 

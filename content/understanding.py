@@ -51,6 +51,7 @@ class Parsed:
     asks_time: bool
     asks_practical: list[str]
     asks_count: bool
+    asks_specifics: bool
     asks_yesno: bool
     topic_words: list[str] = field(default_factory=list)
     event_topic: list[str] = field(default_factory=list)
@@ -109,7 +110,7 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
         top = hits[0]
         runner_up = hits[1].score if len(hits) > 1 else 0.0
         if (top.coverage >= 0.6 and top.score >= 2 * runner_up) or (
-            top.coverage >= 0.5 and top.score >= 3 * runner_up
+            top.coverage >= 0.5 and top.score >= 2.5 * runner_up
         ):
             return top.id  # one event clearly answers 'when/where is it'
     for hit in hits[:3]:
@@ -146,8 +147,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     for forms in lex.audiences.values():
         for form in sorted(forms, key=len, reverse=True):
             topic_text = topic_text.replace(form, " ")
-    for word in CITYWIDE_WORDS:  # a place, not a topic
-        topic_text = topic_text.replace(word, " ")
+
     parsed = Parsed(
         raw=question,
         text=text,
@@ -162,6 +162,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         asks_time=any(w in text for w in lex.asks_time),
         asks_practical=[w for w in lex.asks_practical if w in text],
         asks_count=any(w in text for w in lex.asks_count),
+        asks_specifics=any(w in text for w in lex.asks_specifics),
         asks_yesno=any(w in text for w in lex.asks_yesno)
         or text.rstrip("?？!！。 ~").endswith(("不", "没", "没有", "吗", "么")),
         part_of_day=part_of_day(text),
@@ -182,9 +183,17 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     parsed.topic_words = topic_of(topic_text)
     kind_at = max((topic_text.rfind(kind) for kind in lex.event_kinds), default=-1)
     head = topic_text[:kind_at] if kind_at > 0 else topic_text
-    parsed.event_topic = [w for w in topic_of(head) if w not in lex.event_kinds]
+    parsed.event_topic = [
+        w
+        for w in topic_of(head)
+        if w not in lex.event_kinds and w not in CITYWIDE_WORDS  # 线上 is a place, not a topic
+    ]
     if k.index is not None and k.event_index is not None and terms:
-        topic_terms = analyzer.terms(topic_text)
+        topic_terms = [
+            t
+            for t in analyzer.terms(topic_text)
+            if t not in asking and not any(ch.isdigit() for ch in t)
+        ]
         parsed.event_hits = k.event_index.search(topic_terms, limit=20)
         doc_terms = [t for t in terms if t not in asking]
         parsed.doc_hits = k.index.search(doc_terms, limit=5)
@@ -263,12 +272,16 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["dates"] = s.get("dates", 0) + 3
     if p.dates and any(r.deadline and p.dates.start == r.deadline for r in k.requirements):
         s["reporting"] = s.get("reporting", 0) + 2
+    if p.mentions.get("area"):
+        s["content_areas"] = s.get("content_areas", 0) + 3
+    if p.mentions.get("contact_phone"):
+        return "contacts"
     if p.mentions.get("creator_platform"):
         s["creators"] = s.get("creators", 0) + 2
     if p.mentions.get("activity"):
         first = k.get(Activity, p.mentions["activity"][0])
         named = isinstance(first, Activity) and normalize(first.name) in p.text
-        s["activities"] = s.get("activities", 0) + (3 if named else 2)
+        s["activities"] = s.get("activities", 0) + (4 if named else 2)
         if not has_slot:
             s["events"] = s.get("events", 0) - 1.5
     if p.mentions.get("organizer") and (p.asks_yesno or s.get("organizers", 0) > 0):

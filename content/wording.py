@@ -103,6 +103,7 @@ DOCUMENT_NUMBER = "通知文号：{number}（《{title}》，{date}印发）。"
 DOCUMENT_BASIS = "本通知根据《{title}》（{number}）的要求制定。"
 DOCUMENT_DATE = "《{title}》（{number}）于{date}印发。"
 DOCUMENT_RECIPIENTS = "主送：{recipients}"
+DOCUMENT_SIGNERS = "《{title}》（{number}）由{count}家单位联合印发：{names}。"
 DOCUMENT_ISSUER = "由{issuer}印发"
 DOCUMENT_ISSUED = "{date}印发"
 DOCUMENT_REFERENCES = "通知提到的实施方案：{titles}。"
@@ -116,6 +117,8 @@ PLATFORM_CONTACT = "平台咨询：{contact}。"
 WORK_REQUIREMENTS = "工作要求：\n{lines}"
 CONTENT_AREAS = "活动内容有{count}个方面：\n{lines}"
 
+SPECIFICS = "具体名单和安排"
+NOT_ANNOUNCED_WORDS = ("未公布", "没有说明", "暂未", "尚未")
 PRACTICAL_UNKNOWN = "通知没有说明{what}。如需了解，请咨询{contact}。"
 
 FALLBACK = (

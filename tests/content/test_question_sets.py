@@ -50,8 +50,9 @@ def test_shared_development_set(
 
 
 # Sets written blind (without seeing the engine), each with its own organizer event list.
-# First blind runs: holdout 82% (notice) / 84% (events); blind2 84% / 84%.
-BLIND_SETS = ["qa-holdout", "qa-blind2"]
+# First blind runs: holdout 82% (notice) / 84% (events); blind2 84% / 84%;
+# blind3 80% / 81%. Failures were fixed by general changes, never by special cases.
+BLIND_SETS = ["qa-holdout", "qa-blind2", "qa-blind3"]
 
 
 @pytest.fixture(scope="module")
