@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import time
+from collections.abc import Callable
 
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
@@ -11,13 +14,17 @@ from telegram.request import BaseRequest
 
 from bot import messages
 from bot.clock import Clock, system_clock
+from bot.dispatcher import Dispatcher, Sleep
 from bot.logs import redact_secret
+from bot.outbox import Outbox
 from bot.people import People
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
+from bot.subscriptions import Subscriptions
 from content.answers import Answerer
-from handlers import ask, errors, guards, start
+from handlers import admin, ask, broadcast, content_updates, errors, guards, start, subscribe
+from handlers.delivery import TelegramSender
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +36,14 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     clock: Clock | None = None,
     answerer: Answerer | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> Application:
     """Build the bot: open and seed the store, create the services, register the handlers.
 
     `request` replaces the HTTP layer (the fake Bot API of `kepubot chat` and the tests);
-    without it a token is required. `answerer` lets tests share one warmed-up answerer.
+    without it a token is required. `answerer` lets tests share one warmed-up answerer;
+    `monotonic` and `sleep` pace the outbox dispatcher (tests pass a fake time).
     """
     token = settings.token
     if token is None and request is None:
@@ -52,34 +62,56 @@ def build_application(
     if answerer is None:
         answerer = Answerer(engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir)
     salt_setting = settings.user_hash_salt.get_secret_value() if settings.user_hash_salt else None
-    services = Services(
+    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
+
+    people = People(engine, clock, settings.admin_ids)
+    subscriptions = Subscriptions(engine, clock)
+    outbox = Outbox(engine, clock)
+    dispatcher = Dispatcher(
+        outbox,
+        TelegramSender(application.bot),
+        rate=settings.broadcast_rate,
+        on_blocked=people.mark_blocked,
+        on_migrated=subscriptions.follow_migration,
+        on_progress=functools.partial(broadcast.report_progress, application),
+        monotonic=monotonic,
+        sleep=sleep,
+    )
+    application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
         answerer=answerer,
         questions=QuestionService(engine, answerer, clock, ensure_salt(engine, salt_setting)),
         clock=clock,
         button_texts=ShortKeys(),
-        people=People(engine, clock, settings.admin_ids),
+        people=people,
+        subscriptions=subscriptions,
+        outbox=outbox,
+        dispatcher=dispatcher,
     )
-
-    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
-    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
-    application.bot_data[SERVICES_KEY] = services
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
     application.add_handlers(guards.handlers, group=-1)  # record every user first
     application.add_handlers(start.handlers)  # /start, /help
+    application.add_handlers(subscribe.handlers)  # /subscribe, /unsubscribe, their buttons
+    # Organizer conversations come before questions: while one waits for content, a text
+    # or file is its input, not a question.
+    application.add_handlers(broadcast.handlers)  # /broadcast, /broadcasts, cancel
+    application.add_handlers(content_updates.handlers)  # .yaml/.csv files, /event
+    application.add_handlers(admin.handlers)  # /grant, /revoke, /stats
     application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
     application.add_error_handler(errors.report_error)
     return application
 
 
 async def _post_init(application: Application) -> None:
-    """Warm the answerer up off the event loop and publish the command menu."""
+    """Warm the answerer up off the event loop, start the outbox, publish the command menu."""
     services: Services = application.bot_data[SERVICES_KEY]
     await asyncio.to_thread(services.answerer.warm_up)
+    services.dispatcher.start()
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
     await application.bot.set_my_commands(commands)
     log.info("bot @%s ready", application.bot.username)
@@ -87,4 +119,5 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
+    await services.dispatcher.stop()
     services.engine.dispose()

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     jieba_cache_dir: Path = Path("data/cache")
     content_dir: Path | None = None
     user_hash_salt: SecretStr | None = None
+    broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    """Outbox messages per second over all chats (Telegram allows about 30)."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
