@@ -1,4 +1,4 @@
-"""The `kepubot` command line: ask, chat, run, import, export, unanswered.
+"""The `kepubot` command line: ask, chat, run, import, export, unanswered, stats.
 
 Heavy imports happen inside the commands, so `kepubot ask` never loads python-telegram-bot.
 """
@@ -247,3 +247,18 @@ def unanswered(limit: int) -> None:
     for row in rows:
         last = row.last_asked.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{row.count:>5}  {last}  {row.text}")
+
+
+@main.command()
+@click.option("--days", default=7, show_default=True, type=click.IntRange(min=1, max=90))
+def stats(days: int) -> None:
+    """活动统计 / Campaign statistics: subscribers, questions, submissions, broadcasts.
+
+    The same figures as /stats in the bot, as text (no chart).
+    """
+    settings = _settings(quiet=True)
+    from bot.stats import campaign_stats, format_stats
+
+    engine = _open_store(settings)
+    now = datetime.now(settings.tz)
+    click.echo(format_stats(campaign_stats(engine, now, settings.tz, days), settings.tz))

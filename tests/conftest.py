@@ -22,6 +22,7 @@ from bot.settings import Settings, load_settings
 from content.answers import Answerer
 from content.db import create_db_engine, migrate
 from content.seed import seed
+from tests.helpers.fake_time import FakeTime
 from tests.helpers.updates import make_message
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -99,6 +100,12 @@ def answerer(template_db: Path, jieba_cache: Path) -> Iterator[Answerer]:
 
 
 @pytest.fixture
+def fake_time() -> FakeTime:
+    """Paces the outbox dispatcher: its waits advance this clock instead of sleeping."""
+    return FakeTime(NOW)
+
+
+@pytest.fixture
 def bot_api(clock: Clock) -> Iterator[FakeBotAPI]:
     api = FakeBotAPI(clock=clock)
     yield api
@@ -107,7 +114,7 @@ def bot_api(clock: Clock) -> Iterator[FakeBotAPI]:
 
 @pytest.fixture
 async def app(
-    settings: Settings, bot_api: FakeBotAPI, clock: Clock, answerer: Answerer
+    settings: Settings, bot_api: FakeBotAPI, clock: Clock, answerer: Answerer, fake_time: FakeTime
 ) -> AsyncIterator[Application]:
     """The real Application, initialized against the fake Bot API."""
     application = build_application(
@@ -116,6 +123,8 @@ async def app(
         get_updates_request=bot_api.request(),
         clock=clock,
         answerer=answerer,
+        monotonic=fake_time.monotonic,
+        sleep=fake_time.sleep,
     )
     async with application:
         yield application
