@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-broadcast clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/qa.py
+
+bench-broadcast: $(STAMP)
+	$(BIN)/python bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) data/*.db .pytest_cache

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import BotCommand
@@ -13,17 +16,33 @@ from telegram.request import BaseRequest
 
 from bot import messages
 from bot.clock import Clock, system_clock
+from bot.dispatcher import Dispatcher, Sleep
 from bot.fetcher import PageFetcher, SafeFetcher
 from bot.flood import FloodGate
 from bot.links import LinkRules
 from bot.logs import redact_secret
+from bot.outbox import Outbox
 from bot.people import People
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
 from bot.submissions import SubmissionService, campaign_hashtag
+from bot.subscriptions import Subscriptions
 from content.answers import Answerer
-from handlers import ask, errors, guards, review, showcase, start, submit
+from handlers import (
+    admin,
+    ask,
+    broadcast,
+    content_updates,
+    errors,
+    guards,
+    review,
+    showcase,
+    start,
+    submit,
+    subscribe,
+)
+from handlers.delivery import TelegramSender
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +55,15 @@ def build_application(
     clock: Clock | None = None,
     answerer: Answerer | None = None,
     fetcher: PageFetcher | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> Application:
     """Build the bot: open and seed the store, create the services, register the handlers.
 
     `request` replaces the HTTP layer (the fake Bot API of `kepubot chat` and the tests);
     without it a token is required. `answerer` lets tests share one warmed-up answerer;
-    `fetcher` replaces the video-page fetcher (tests point it at a local server).
+    `fetcher` replaces the video-page fetcher (tests point it at a local server);
+    `monotonic` and `sleep` pace the outbox dispatcher (tests pass a fake time).
     """
     token = settings.token
     if token is None and request is None:
@@ -68,28 +90,49 @@ def build_application(
         fetcher or SafeFetcher(link_rules),
         hashtag=campaign_hashtag(engine),
     )
-    services = Services(
+    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
+
+    people = People(engine, clock, settings.admin_ids)
+    subscriptions = Subscriptions(engine, clock)
+    outbox = Outbox(engine, clock)
+    dispatcher = Dispatcher(
+        outbox,
+        TelegramSender(application.bot),
+        rate=settings.broadcast_rate,
+        on_blocked=people.mark_blocked,
+        on_migrated=subscriptions.follow_migration,
+        on_progress=functools.partial(broadcast.report_progress, application),
+        monotonic=monotonic,
+        sleep=sleep,
+    )
+    application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
         answerer=answerer,
         questions=QuestionService(engine, answerer, clock, ensure_salt(engine, salt_setting)),
         clock=clock,
         button_texts=ShortKeys(),
-        people=People(engine, clock, settings.admin_ids),
+        people=people,
         flood=FloodGate(settings.flood_messages, timedelta(seconds=settings.flood_seconds)),
         submissions=submissions,
+        subscriptions=subscriptions,
+        outbox=outbox,
+        dispatcher=dispatcher,
     )
-
-    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
-    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
-    application.bot_data[SERVICES_KEY] = services
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
     application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help
+    application.add_handlers(subscribe.handlers)  # /subscribe, /unsubscribe, their buttons
+    # Organizer conversations come before questions: while one waits for content, a text
+    # or file is its input, not a question.
+    application.add_handlers(broadcast.handlers)  # /broadcast, /broadcasts, cancel
+    application.add_handlers(content_updates.handlers)  # .yaml/.csv files, /event
+    application.add_handlers(admin.handlers)  # /grant, /revoke, /stats
     # Organizers' /review and its typed-reason conversation (before any text handler).
     application.add_handlers(review.build_handlers())
     # Creators' /submit, links in private chats and the guided flow (before questions), /mine
@@ -103,12 +146,13 @@ def build_application(
 
 
 async def _post_init(application: Application) -> None:
-    """Warm the answerer up off the event loop and publish the command menu."""
+    """Warm the answerer up off the event loop, start the outbox, publish the command menu."""
     services: Services = application.bot_data[SERVICES_KEY]
     await asyncio.to_thread(services.answerer.warm_up)
     # Start-up objects (dictionaries, the index) live as long as the process: keep them out
     # of the collector's full passes, which would otherwise pause answers for ~100 ms.
     gc.freeze()
+    services.dispatcher.start()
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
     await application.bot.set_my_commands(commands)
     log.info("bot @%s ready", application.bot.username)
@@ -116,4 +160,5 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
+    await services.dispatcher.stop()
     services.engine.dispose()

@@ -1,4 +1,4 @@
-"""The `kepubot` command line: ask, chat, run, import, export, unanswered.
+"""The `kepubot` command line: ask, chat, run, import, export, unanswered, stats.
 
 Heavy imports happen inside the commands, so `kepubot ask` never loads python-telegram-bot.
 """
@@ -288,3 +288,18 @@ def submissions_export(file: Path | None, fmt: str | None) -> None:
         with file.open("w", encoding="utf-8-sig", newline="") as stream:
             write_csv(rows, stream)
     click.echo(f"wrote {len(rows)} submission(s) to {file}", err=True)
+
+
+@main.command()
+@click.option("--days", default=7, show_default=True, type=click.IntRange(min=1, max=90))
+def stats(days: int) -> None:
+    """活动统计 / Campaign statistics: subscribers, questions, submissions, broadcasts.
+
+    The same figures as /stats in the bot, as text (no chart).
+    """
+    settings = _settings(quiet=True)
+    from bot.stats import campaign_stats, format_stats
+
+    engine = _open_store(settings)
+    now = datetime.now(settings.tz)
+    click.echo(format_stats(campaign_stats(engine, now, settings.tz, days), settings.tz))

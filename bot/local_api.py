@@ -56,8 +56,10 @@ class FakeBotAPI:
     calls: list[ApiCall] = field(default_factory=list)
     unexpected: list[ApiCall] = field(default_factory=list)
     pending_updates: deque[dict[str, Any]] = field(default_factory=deque)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Uploaded files by file_id, served by getFile and the file download URL."""
     blocked_chats: set[int] = field(default_factory=set)
-    """Users who blocked the bot: sending to them answers 403 Forbidden, as Telegram does."""
+    """Chats that blocked the bot: sending there answers 403 Forbidden, as Telegram does."""
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -85,8 +87,24 @@ class FakeBotAPI:
     # --- the HTTP side -------------------------------------------------------------------
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
+        if "/file/bot" in request.url.path:
+            file_id = request.url.path.rsplit("/", 1)[-1]
+            self.calls.append(ApiCall("downloadFile", {"file_id": file_id}))
+            if file_id not in self.files:
+                return httpx.Response(404, json={"ok": False, "error_code": 404})
+            return httpx.Response(200, content=self.files[file_id])
         method = request.url.path.rstrip("/").rsplit("/", 1)[-1]
         params = _decode_params(request)
+        chat_id = params.get("chat_id")
+        if (
+            method.startswith("send")
+            and chat_id is not None
+            and _int(chat_id) in self.blocked_chats
+        ):
+            self.calls.append(ApiCall(method, params))
+            description = "Forbidden: bot was blocked by the user"
+            body = {"ok": False, "error_code": 403, "description": description}
+            return httpx.Response(403, json=body)
         reply = getattr(self, f"_api_{method}", None)
         if reply is None:
             call = ApiCall(method, params)
@@ -99,12 +117,6 @@ class FakeBotAPI:
                     "error_code": 400,
                     "description": f"Bad Request: fake Bot API has no method {method!r}",
                 },
-            )
-        if method.startswith("send") and _int(params.get("chat_id")) in self.blocked_chats:
-            self.calls.append(ApiCall(method, params))
-            description = "Forbidden: bot was blocked by the user"
-            return httpx.Response(
-                403, json={"ok": False, "error_code": 403, "description": description}
             )
         result = reply(params)
         self.calls.append(ApiCall(method, params, result))
@@ -146,6 +158,21 @@ class FakeBotAPI:
     def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         photo = [{"file_id": "photo-1", "file_unique_id": "photo-1", "width": 1, "height": 1}]
         return self._message(params, photo=photo, caption=params.get("caption"))
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params, text="")
+        message["message_id"] = int(params.get("message_id", message["message_id"]))
+        return message
+
+    def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id"))
+        size = len(self.files.get(file_id, b""))
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
 
     def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         updates = list(self.pending_updates)

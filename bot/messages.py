@@ -49,6 +49,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("submit", "提交科普短视频链接"),
     ("mine", "我提交的视频和审核状态"),
     ("showcase", "优秀科普视频展示"),
+    ("subscribe", "订阅活动通知"),
+    ("unsubscribe", "取消订阅"),
 )
 
 
@@ -171,3 +173,111 @@ SHOWCASE_HEADER = "<b>{hashtag} 科普视频展示</b>"
 SHOWCASE_CATEGORY = "\n<b>{category}</b>"
 SHOWCASE_LINE = '• <a href="{url}">{title}</a>（{platform}{credit}）'
 SHOWCASE_CREDIT = " · {name}"
+
+
+# --- subscriptions -------------------------------------------------------------------------
+
+SUBSCRIBED = (  # HTML
+    "✅ 已订阅科普日通知。\n\n"
+    "区县：{district}\n"
+    "内容：{topics}\n"
+    "每日提醒时间：{digest_time}\n\n"
+    "用下面的按钮选择区县和内容；发送 /unsubscribe 可随时取消。"
+)
+SUBSCRIBE_WHOLE_CITY = "全市"
+SUBSCRIBE_NO_TOPICS = "（未选择，只会收到重要通知）"
+SUBSCRIBE_CHOOSE_DISTRICT = "请选择你关注的区县："  # plain
+SUBSCRIBE_BUTTON_DISTRICT = "📍 选择区县"
+SUBSCRIBE_BUTTON_DONE = "完成"
+SUBSCRIBE_DONE = "好的，设置已保存。"  # plain (callback answer)
+UNSUBSCRIBED = "已取消订阅，不会再收到通知。想再订阅时发送 /subscribe。"  # plain
+NOT_SUBSCRIBED = "你还没有订阅。发送 /subscribe 订阅科普日通知。"  # plain
+
+# --- broadcasts (organizers) ---------------------------------------------------------------
+
+BROADCAST_START = (  # HTML
+    "📣 <b>群发通知</b>\n\n"
+    "请发送（或转发）要群发的内容：文字、带说明的图片，或一个文件。\n"
+    "文字可用 Telegram 的格式，或直接写 HTML（&lt;b&gt;加粗&lt;/b&gt;）。\n"
+    "发送 /cancel 放弃。"
+)
+BROADCAST_UNSUPPORTED = "只能群发文字、图片或文件，请重新发送，或 /cancel 放弃。"  # plain
+BROADCAST_BAD_HTML = (  # HTML; {problems} escaped
+    "内容里的 HTML 有问题，Telegram 会拒收，请改正后重新发送：\n{problems}"
+)
+BROADCAST_CHOOSE_AUDIENCE = "发给谁？"  # plain
+BROADCAST_CHOOSE_DISTRICT = "发给哪个区县的订阅者？"  # plain
+BROADCAST_CHOOSE_TIME = (  # HTML
+    "什么时候发送？点“立即发送”，或回复时间，例如 <code>{example}</code>（{tz}）。"
+)
+BROADCAST_BAD_TIME = "看不懂这个时间，请写成 {example}，而且要晚于现在。"  # plain
+BROADCAST_PREVIEW_HEADER = "👇 预览：收件人看到的就是下面的消息"  # plain
+BROADCAST_PREVIEW = (  # HTML
+    "<b>确认群发？</b>\n收件人：{audience}，共 <b>{count}</b> 人\n发送时间：{when}\n"
+    "共 {parts} 条消息"
+)
+BROADCAST_PREVIEW_FAILED = "Telegram 拒收了预览，请修改内容后重新发送：{error}"  # plain
+BROADCAST_NOW = "立即"
+BROADCAST_NO_RECIPIENTS = "这个范围内还没有订阅者，没有可发送的对象。请重新选择，或 /cancel 放弃。"
+BROADCAST_CANCELLED = "已放弃群发。"  # plain
+BROADCAST_QUEUED = "已加入发送队列。"  # plain (callback answer)
+BROADCAST_BUTTON_ALL = "全部订阅者"
+BROADCAST_BUTTON_CREATORS = "创作者"
+BROADCAST_BUTTON_DISTRICT = "按区县"
+BROADCAST_BUTTON_NOW = "立即发送"
+BROADCAST_BUTTON_CONFIRM = "✅ 确认发送"
+BROADCAST_BUTTON_CANCEL = "取消"
+BROADCAST_BUTTON_STOP = "⏹ 停止发送"
+BROADCAST_STATUS = (  # HTML
+    "📣 <b>群发 #{id}</b> {state}\n{bar} {percent}\n"
+    "已发送 {sent} · 失败 {failed} · 已屏蔽 {blocked} · 不确定 {ambiguous} · 剩余 {remaining}"
+)
+BROADCAST_STATES = {
+    "queued": "等待发送",
+    "sending": "发送中",
+    "done": "已完成",
+    "cancelled": "已停止",
+}
+BROADCAST_SCHEDULED = "（定于 {when} 发送）"
+BROADCAST_STOPPED = "已停止群发 #{id}，未发出的 {count} 条不再发送。"  # plain
+BROADCAST_NOT_ACTIVE = "这次群发已经结束。"  # plain (callback answer)
+BROADCASTS_NONE = "还没有群发。发送 /broadcast 开始。"  # plain
+BROADCASTS_HEADER = "<b>最近的群发</b>"  # HTML
+BROADCASTS_ITEM = (  # HTML
+    "#{id} {when} {state} — {audience}\n"
+    "  “{preview}”\n"
+    "  已发送 {sent}/{total}，失败 {failed}，屏蔽 {blocked}，不确定 {ambiguous}，剩余 {remaining}"
+)
+
+# --- content updates and roles (organizers) ------------------------------------------------
+
+IMPORT_PREVIEW = (  # HTML
+    "📄 <b>{name}</b> 检查通过，确认后将：\n{changes}\n\n确认导入吗？"
+)
+IMPORT_NOTHING = "📄 {name}：内容和现有数据完全相同，无需导入。"  # plain
+IMPORT_REJECTED = (  # HTML; {problems} escaped
+    "📄 <b>{name}</b> 有 {count} 个问题，整个文件都不会导入：\n{problems}"
+)
+IMPORT_APPLIED = "✅ 已导入：{summary}\n新的内容对下一个问题立即生效。"  # plain
+IMPORT_EXPIRED = "这个导入已过期，请重新发送文件。"  # plain (callback answer)
+IMPORT_DISCARDED = "已放弃导入。"  # plain
+IMPORT_TOO_LARGE = "文件太大（超过 {limit} MB），请拆分后再发。"  # plain
+IMPORT_BUTTON_APPLY = "✅ 确认导入"
+IMPORT_BUTTON_DISCARD = "放弃"
+
+EVENT_USAGE = (  # HTML
+    "用法：\n<code>/event 活动ID或名称中的词</code> 查看一场活动\n"
+    "<code>/event 活动ID 字段=新值</code> 修改一项，例如 <code>/event ev-123 venue=重庆科技馆</code>\n"
+    "可改的字段：{fields}"
+)
+EVENT_NOT_FOUND = "没有找到活动“{query}”。"  # plain
+EVENT_MATCHES = "找到多场活动，请用 ID 指定：\n{items}"  # HTML
+EVENT_UPDATED = "✅ 已修改，下一个问题立即使用新内容。"  # plain
+
+GRANT_USAGE = "用法：/grant 用户ID，或回复某人的消息发送 /grant。"  # plain
+REVOKE_USAGE = "用法：/revoke 用户ID，或回复某人的消息发送 /revoke。"  # plain
+GRANTED = "✅ 用户 {user} 现在是组织者。"  # plain
+ALREADY_ORGANIZER = "用户 {user} 已经是组织者。"  # plain
+REVOKED = "✅ 已取消用户 {user} 的组织者身份。"  # plain
+NOT_ORGANIZER = "用户 {user} 不是组织者。"  # plain
+REVOKE_REFUSED = "不能取消用户 {user}：{reason}"  # plain

@@ -1,11 +1,12 @@
-"""Tables of the bot's own flows (people, roles, submissions); the content tables live in
-content.models."""
+"""Tables of the bot's own flows (people, roles, submissions, subscriptions, the outbox,
+question log); the content tables live in content.models."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import JSON, BigInteger, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from content.models import UTCDateTime
@@ -67,3 +68,78 @@ class SubmissionReview(SQLModel, table=True):
     reason: str | None = None
     reviewer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     decided_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+DEFAULT_DIGEST_TIME = "09:00"
+
+
+class Subscription(SQLModel, table=True):
+    """Who receives announcements: one row per user, kept (inactive) after /unsubscribe."""
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    active: bool = Field(default=True, index=True)
+    district: str | None = Field(default=None, index=True)
+    """A district to follow (None: the whole city)."""
+    topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """What to receive: `bot.subscriptions.TOPICS` (public, creators, organizers)."""
+    digest_time: str = DEFAULT_DIGEST_TIME
+    """Local time (HH:MM, campaign time zone) of the daily digest (scheduling issue)."""
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Broadcast(SQLModel, table=True):
+    """One bulk message: what to send and to whom; its recipients are OutboxMessage rows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="broadcast", index=True)
+    """broadcast (from /broadcast), or the scheduler's kinds (digest, prompt, reminder)."""
+    dedupe_key: str | None = Field(default=None, sa_column=Column(String, unique=True))
+    """Enqueuing twice with the same key returns the first broadcast (idempotent jobs)."""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """`{"parts": [...]}`: the messages each recipient gets, in order (see bot.outbox)."""
+    audience: str = ""
+    status: str = Field(default="queued", index=True)
+    """queued → sending → done, or cancelled."""
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    send_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    """Not before this moment (None: at once)."""
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    total: int = 0
+    status_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    status_message_id: int | None = None
+    """The organizer's progress message, edited as sending goes."""
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One recipient of one broadcast; written before anything is sent."""
+
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "chat_id", name="uq_outbox_broadcast_chat"),
+        Index("ix_outbox_status_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id")
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    status: str = "pending"
+    """pending, sending, sent, failed, blocked, ambiguous, cancelled (see bot.outbox)."""
+    attempts: int = 0
+    parts_sent: int = 0
+    """Parts of a multi-part message already delivered (a retry resumes after them)."""
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    """This recipient's own message, when it differs from the broadcast's."""
+    last_error: str | None = None
+    not_before: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class AskedQuestion(SQLModel, table=True):
+    """Every question asked (no text, only what statistics need)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    asked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    intent: str = Field(index=True)
+    answered: bool = True

@@ -14,10 +14,14 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
+from bot.dispatcher import Dispatcher
 from bot.flood import FloodGate
+from bot.models import AskedQuestion
+from bot.outbox import Outbox
 from bot.people import People
 from bot.settings import Settings
 from bot.submissions import SubmissionService
+from bot.subscriptions import Subscriptions
 from content.answers import Answer, Answerer
 from content.db import session_scope
 from content.models import Meta, UnansweredQuestion
@@ -80,22 +84,24 @@ class QuestionService:
         question = " ".join(question.split())
         now = self._clock()
         answer = self._answerer.answer(question, now)
-        if not answer.answered and question:
-            self._record(question, user_id, now)
+        if question:
+            self._record(question, answer, user_id, now)
         return answer
 
     async def ask_async(self, question: str, user_id: int | None = None) -> Answer:
         """`ask` off the event loop."""
         return await asyncio.to_thread(self.ask, question, user_id)
 
-    def _record(self, question: str, user_id: int | None, now: datetime) -> None:
-        row = UnansweredQuestion(
-            text=question[:MAX_RECORDED_CHARS],
-            asked_at=now,
-            user_hash=self.user_hash(user_id) if user_id is not None else None,
-        )
+    def _record(self, question: str, answer: Answer, user_id: int | None, now: datetime) -> None:
+        """Count the question for statistics; keep its text only when it went unanswered."""
         with session_scope(self._engine) as session:
-            session.add(row)
+            session.add(
+                AskedQuestion(asked_at=now, intent=answer.intent, answered=answer.answered)
+            )
+            if not answer.answered:
+                user_hash = self.user_hash(user_id) if user_id is not None else None
+                text = question[:MAX_RECORDED_CHARS]
+                session.add(UnansweredQuestion(text=text, asked_at=now, user_hash=user_hash))
 
     def unanswered(self, limit: int = 20) -> list[UnansweredCount]:
         """The most frequent unanswered questions, most asked first."""
@@ -138,6 +144,10 @@ class Services:
     people: People
     flood: FloodGate
     submissions: SubmissionService
+    subscriptions: Subscriptions
+    outbox: Outbox
+    dispatcher: Dispatcher
+    """Drains the outbox; started with the bot (post_init), stopped at shutdown."""
 
 
 SERVICES_KEY = "services"

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     flood_seconds: float = Field(default=10.0, gt=0)
     video_hosts: Annotated[tuple[str, ...] | None, NoDecode] = None
     """Hosts accepted for video submissions (None: the built-in platforms' hosts)."""
+    broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    """Outbox messages per second over all chats (Telegram allows about 30)."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -109,16 +109,22 @@ class Analyzer:
         self.segmenter = segmenter
         self.lexicon = lexicon
         self._field_terms: dict[str, list[str]] = {}
+        # One question is segmented several ways (words, terms, topics): remember recent texts.
+        self.words = lru_cache(maxsize=512)(self._words)  # type: ignore[method-assign]
+        self.tokens = lru_cache(maxsize=512)(self._tokens)
 
-    def words(self, normalized: str) -> list[str]:
-        """Content words of an already normalized text."""
+    def _tokens(self, normalized: str) -> tuple[str, ...]:
+        return tuple(self.segmenter.tokens(normalized))
+
+    def _words(self, normalized: str) -> tuple[str, ...]:
+        """Content words of an already normalized text (cached: do not mutate)."""
         stop, synonyms = self.lexicon.stop_words, self.lexicon.synonyms
         out = []
         for word in self.segmenter.cut(normalized):
             if word in stop or not _WORDISH.search(word):
                 continue
             out.append(synonyms.get(word, word))
-        return out
+        return tuple(out)
 
     def terms(self, normalized: str) -> list[str]:
         """Words, plus character bigrams inside long words and across word junctions.
@@ -136,7 +142,7 @@ class Analyzer:
                     for i in range(len(run) - 1)
                     if run[i : i + 2] not in stop
                 )
-        tokens = [t for t in self.segmenter.tokens(normalized) if t.strip() and t not in stop]
+        tokens = [t for t in self.tokens(normalized) if t.strip() and t not in stop]
         for left, right in itertools.pairwise(tokens):
             if _CJK_RUN_1.fullmatch(left[-1]) and _CJK_RUN_1.fullmatch(right[0]):
                 junction = left[-1] + right[0]
@@ -157,5 +163,7 @@ class Analyzer:
         return tuple(out)
 
     def forget_fields(self) -> None:
-        """Drop the per-build memo of field terms (venues and categories repeat a lot)."""
+        """Drop the memos: field terms of a build, and segmentations made with old words."""
         self._field_terms.clear()
+        self.words.cache_clear()  # type: ignore[attr-defined]
+        self.tokens.cache_clear()

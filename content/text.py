@@ -16,7 +16,8 @@ _CONTROL = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _BETWEEN_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
-MAX_QUESTION_CHARS = 500
+MAX_QUESTION_CHARS = 200
+"""Questions are short; a longer message is read up to here (keeps every answer fast)."""
 
 
 @lru_cache(maxsize=1)

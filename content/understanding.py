@@ -42,7 +42,7 @@ class Parsed:
     text: str
     rest: str
     dates: DateRange | None
-    words: list[str]
+    words: tuple[str, ...]
     terms: list[str]
     mentions: dict[str, list[str]]
     audiences: list[str]

@@ -23,6 +23,7 @@ from bot.settings import Settings, load_settings
 from content.answers import Answerer
 from content.db import create_db_engine, migrate
 from content.seed import seed
+from tests.helpers.fake_time import FakeTime
 from tests.helpers.pages import OfflineFetcher
 from tests.helpers.updates import make_message
 
@@ -106,6 +107,12 @@ def answerer(template_db: Path, jieba_cache: Path) -> Iterator[Answerer]:
 
 
 @pytest.fixture
+def fake_time() -> FakeTime:
+    """Paces the outbox dispatcher: its waits advance this clock instead of sleeping."""
+    return FakeTime(NOW)
+
+
+@pytest.fixture
 def bot_api(clock: Clock) -> Iterator[FakeBotAPI]:
     api = FakeBotAPI(clock=clock)
     yield api
@@ -125,6 +132,7 @@ async def app(
     clock: Clock,
     answerer: Answerer,
     page_fetcher: PageFetcher,
+    fake_time: FakeTime,
 ) -> AsyncIterator[Application]:
     """The real Application, initialized against the fake Bot API."""
     application = build_application(
@@ -134,6 +142,8 @@ async def app(
         clock=clock,
         answerer=answerer,
         fetcher=page_fetcher,
+        monotonic=fake_time.monotonic,
+        sleep=fake_time.sleep,
     )
     async with application:
         yield application

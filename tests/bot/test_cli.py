@@ -152,3 +152,17 @@ async def test_chat_numbers_press_suggestion_buttons(
         "  [1] 主题是什么",
         "  [2] 怎么报名",
     ]
+
+
+def test_stats_prints_the_figures(cli_env: dict[str, str], settings: Settings) -> None:
+    from bot.outbox import Outbox, text_parts
+    from bot.subscriptions import Subscriptions
+
+    engine = create_db_engine(settings.database_url)
+    Subscriptions(engine, fixed_clock(NOW)).subscribe(7)
+    Outbox(engine, fixed_clock(NOW)).enqueue("broadcast", [7], {"parts": text_parts("通知")})
+    engine.dispose()
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == 0, result.output
+    assert "订阅者 1 人" in result.stdout
+    assert "#1" in result.stdout and "送达 0/1" in result.stdout

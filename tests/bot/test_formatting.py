@@ -30,3 +30,23 @@ def test_blank_text_gives_no_chunks() -> None:
 def test_escape_and_back() -> None:
     text = "<b>&\"'"
     assert to_plain(f"<i>{escape(text)}</i>") == text
+
+
+def test_check_html_finds_what_telegram_refuses() -> None:
+    from bot.formatting import check_html
+
+    assert check_html('<b>开幕</b> <a href="https://kepu.cq.cn">链接</a> &lt;3') == []
+    problems = check_html("<b>开幕 <i>式</b>\n<div>x</div> a & b")
+    assert any("</b>" in p for p in problems)
+    assert any("<div>" in p for p in problems)
+    assert any("第2行" in p and "&amp;" in p for p in problems)
+
+
+def test_split_markup_keeps_every_message_valid() -> None:
+    from bot.formatting import check_html, split_markup
+
+    text = "<b>" + "科普日\n" * 2000 + "</b>" + "<i>结尾</i>"
+    chunks = split_markup(text, 4096)
+    assert len(chunks) == 2
+    assert all(len(chunk) <= 4096 and check_html(chunk) == [] for chunk in chunks)
+    assert "".join(chunks).count("科普日") == 2000

@@ -60,3 +60,26 @@ def button_data(message: dict[str, Any], label: str) -> str:
 def button_labels(message: dict[str, Any]) -> list[str]:
     markup = message.get("reply_markup") or {}
     return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def make_upload(
+    *,
+    bot: Bot,
+    when: datetime,
+    document: dict[str, Any] | None = None,
+    photo: list[dict[str, Any]] | None = None,
+    caption: str | None = None,
+    user_id: int = USER_ID,
+) -> Update:
+    """A private message carrying a document or a photo, with an optional caption."""
+    payload = message_update("", when=when, user_id=user_id, message_id=next(_message_ids))
+    message = payload["message"]
+    del message["text"]
+    message.pop("entities", None)
+    if document is not None:
+        message["document"] = document
+    if photo is not None:
+        message["photo"] = photo
+    if caption is not None:
+        message["caption"] = caption
+    return Update.de_json(payload, bot)
