@@ -213,16 +213,35 @@ def _decode_params(request: httpx.Request) -> dict[str, Any]:
         for part in parsed.iter_parts():
             name = str(part.get_param("name", header="content-disposition"))
             payload = part.get_payload(decode=True)
-            fields[name] = payload if part.get_filename() else _json_or_text(payload)
+            fields[name] = payload if part.get_filename() else _json_or_text(payload, name)
         return fields
     if content_type.startswith("application/json"):
         return dict(json.loads(body or b"{}"))
-    return {key: _json_or_text(value) for key, value in parse_qsl(body.decode("utf-8"))}
+    return {key: _json_or_text(value, key) for key, value in parse_qsl(body.decode("utf-8"))}
 
 
-def _json_or_text(value: str | bytes) -> Any:
+_TEXT_FIELDS = frozenset(
+    {
+        "text",
+        "caption",
+        "title",
+        "description",
+        "short_description",
+        "name",
+        "query",
+        "url",
+        "callback_query_id",
+        "secret_token",
+    }
+)
+"""Parameters that are strings: "null" or "123" sent as text stays text (as Telegram reads it)."""
+
+
+def _json_or_text(value: str | bytes, name: str = "") -> Any:
     if isinstance(value, bytes):
         value = value.decode("utf-8")
+    if name in _TEXT_FIELDS:
+        return value
     try:
         return json.loads(value)
     except ValueError:
