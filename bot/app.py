@@ -19,10 +19,12 @@ from bot.clock import Clock, system_clock
 from bot.dispatcher import Dispatcher, Sleep
 from bot.fetcher import PageFetcher, SafeFetcher
 from bot.flood import FloodGate
+from bot.lease import Lease
 from bot.links import LinkRules
 from bot.logs import redact_secret
 from bot.outbox import Outbox
 from bot.people import People
+from bot.reminders import Cadence, Reminders
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
@@ -36,6 +38,7 @@ from handlers import (
     content_updates,
     errors,
     guards,
+    reminder_settings,
     review,
     showcase,
     start,
@@ -43,6 +46,7 @@ from handlers import (
     subscribe,
 )
 from handlers.delivery import TelegramSender
+from scheduler.wiring import schedule_jobs
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +125,16 @@ def build_application(
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=dispatcher,
+        reminders=Reminders(
+            engine,
+            clock,
+            settings.tz,
+            subscriptions,
+            people,
+            outbox,
+            Cadence.from_settings(settings),
+        ),
+        lease=Lease(engine, clock, seconds=settings.scheduler_lease_seconds),
     )
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
@@ -128,6 +142,7 @@ def build_application(
     application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help
     application.add_handlers(subscribe.handlers)  # /subscribe, /unsubscribe, their buttons
+    application.add_handlers(reminder_settings.handlers)  # /settings, its time buttons
     # Organizer conversations come before questions: while one waits for content, a text
     # or file is its input, not a question.
     application.add_handlers(broadcast.handlers)  # /broadcast, /broadcasts, cancel
@@ -142,6 +157,12 @@ def build_application(
     application.add_handlers(submit.late_handlers)  # /cancel with nothing to cancel
     application.add_handlers(start.fallback_handlers)  # unknown commands: keep this last
     application.add_error_handler(errors.report_error)
+
+    # Digests, creator prompts and deadline reminders: every minute in the campaign time
+    # zone, from the moment the application starts (scheduled broadcasts need no job: the
+    # dispatcher sends them at their time).
+    if settings.scheduler_enabled and application.job_queue is not None:
+        schedule_jobs(application.job_queue, settings.tz)
     return application
 
 
@@ -161,4 +182,5 @@ async def _post_init(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await services.dispatcher.stop()
+    await asyncio.to_thread(services.lease.release)
     services.engine.dispose()

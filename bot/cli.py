@@ -303,3 +303,63 @@ def stats(days: int) -> None:
     engine = _open_store(settings)
     now = datetime.now(settings.tz)
     click.echo(format_stats(campaign_stats(engine, now, settings.tz, days), settings.tz))
+
+
+@main.command()
+@click.option(
+    "--now",
+    metavar="ISO_DATETIME",
+    callback=_parse_now,
+    help="从这个时间算起 / start of the window (default: now; without offset: campaign time).",
+)
+@click.option("--hours", default=24.0, show_default=True, type=click.FloatRange(min=0))
+@click.option("--ids", is_flag=True, help="列出每批的收件人 / list each batch's chat ids.")
+def schedule(now: datetime | None, hours: float, ids: bool) -> None:
+    """接下来要发送的定时消息 / What the scheduler will send in the next 24 hours.
+
+    Daily digests, creator prompts, deadline reminders and broadcasts confirmed with a
+    send time: when, what, to whom and to how many, as the database stands now.
+    """
+    from datetime import timedelta
+
+    from bot.clock import system_clock
+    from bot.messages import KIND_LABELS
+    from bot.outbox import Outbox
+    from bot.people import People
+    from bot.reminders import Cadence, Reminders, scheduled_broadcasts
+    from bot.subscriptions import Subscriptions
+
+    settings = _settings(quiet=True)
+    engine = _open_store(settings)
+    tz = settings.tz
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=tz)
+    start = (now or datetime.now(tz)).astimezone(tz)
+    clock = system_clock(tz)
+    reminders = Reminders(
+        engine,
+        clock,
+        tz,
+        Subscriptions(engine, clock),
+        People(engine, clock, settings.admin_ids),
+        Outbox(engine, clock),
+        Cadence.from_settings(settings),
+    )
+    until = start + timedelta(hours=hours)
+    plans = sorted(
+        [*reminders.upcoming(start, hours), *scheduled_broadcasts(engine, start, until)],
+        key=lambda plan: max(plan.due, start),
+    )
+    click.echo(f"{start:%Y-%m-%d %H:%M} — {until:%Y-%m-%d %H:%M} ({settings.timezone})")
+    if not plans:
+        click.echo("nothing scheduled")
+        return
+    for plan in plans:
+        kind = KIND_LABELS.get(plan.kind, plan.kind)
+        # Missed earlier today and not queued yet: goes out at the next job run.
+        when = max(plan.due, start).astimezone(tz).strftime("%m-%d %H:%M")
+        click.echo(f"{when}  {kind}  {plan.audience or plan.key}  {len(plan.recipients)} 人")
+        if ids:
+            click.echo("    " + " ".join(str(chat) for chat in plan.recipients))
+    total = sum(len(plan.recipients) for plan in plans)
+    click.echo(f"{len(plans)} batches, {total} messages")

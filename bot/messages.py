@@ -57,6 +57,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("showcase", "优秀科普视频展示"),
     ("subscribe", "订阅活动通知"),
     ("unsubscribe", "取消订阅"),
+    ("settings", "提醒时间和区县"),
 )
 
 
@@ -287,3 +288,60 @@ ALREADY_ORGANIZER = "用户 {user} 已经是组织者。"  # plain
 REVOKED = "✅ 已取消用户 {user} 的组织者身份。"  # plain
 NOT_ORGANIZER = "用户 {user} 不是组织者。"  # plain
 REVOKE_REFUSED = "不能取消用户 {user}：{reason}"  # plain
+
+# --- scheduled messages: daily digest, creator prompts, deadline reminders ----------------
+
+DIGEST_COUNTDOWN = (  # HTML
+    "⏳ 距离<b>{name}</b>还有 <b>{days}</b> 天（{start}—{end}）\n主题：{theme}"
+)
+DIGEST_HEADER = "☀️ <b>{name}</b> 第 {number} 天 · {date}"  # HTML
+DIGEST_IN_DISTRICT = "📍 <b>{district}今天</b>"  # HTML
+DIGEST_CITY_WIDE = "🏙 <b>全市及线上</b>"  # HTML
+DIGEST_TODAY = "📅 <b>今天的活动</b>"  # HTML
+DIGEST_EXHIBITIONS = "🖼 <b>正在展出</b>"  # HTML
+DIGEST_EVENT = "• {time} {title}{place}"  # HTML; values escaped
+DIGEST_ALL_DAY = "全天"
+DIGEST_MORE = "……还有 {count} 场"  # HTML
+DIGEST_OTHER_DISTRICTS = "其他区县今天还有 {count} 场活动，问我“今天有什么活动”可查看。"  # HTML
+DIGEST_NO_EVENTS = "今天的活动信息还在更新中，可以随时问我“今天有什么活动”。"  # HTML
+DIGEST_HIGHLIGHT = "✨ 今日推荐：<b>{name}</b>——{text}"  # HTML; values escaped
+DIGEST_CLOSING = (  # HTML
+    "🎉 <b>{name}</b>已圆满结束，感谢你的关注和参与！\n"
+    "这是最后一条每日提醒，之后不再推送；有问题仍可随时问我。"
+)
+DIGEST_FOOTER = "<i>/settings 修改提醒时间和区县 · /unsubscribe 取消订阅</i>"  # HTML
+CREATOR_PROMPT = (  # HTML; values escaped
+    "🎬 <b>{hashtag}</b>\n{name}正在进行！拍一条科普短视频，发布到{platforms}，"
+    "带上话题 {hashtag}，再把视频链接用 /submit 发给我，优秀作品会在活动中展示。"
+)
+DEADLINE_REMINDER = (  # HTML; values escaped
+    "📌 <b>{title}</b>：{when}\n{details}"
+)
+DEADLINE_IN_DAYS = "还有 {days} 天截止（{deadline}）"
+DEADLINE_TODAY = "今天截止（{deadline}）"
+DEADLINE_WHAT = "报送内容：{value}"
+DEADLINE_FORMATS = "格式：{value}"
+DEADLINE_EMAIL = "发送至：{value}"
+
+KIND_LABELS = {
+    "digest": "每日提醒",
+    "prompt": "创作者提示",
+    "reminder": "截止提醒",
+    "broadcast": "群发",
+}
+"""What each kind of scheduled message is called in `kepubot schedule`."""
+
+SETTINGS = (  # HTML
+    "⚙️ <b>提醒设置</b>\n\n"
+    "区县：{district}\n"
+    "内容：{topics}\n"
+    "每日提醒时间：{digest_time}\n\n"
+    "修改时间：点下面的按钮，或发送 <code>/settings 08:30</code>；"
+    "修改区县：<code>/settings 渝中区</code>。\n"
+    "今天的提醒时间已过时，修改从明天起生效。"
+)
+SETTINGS_BUTTON_TIME = "⏰ {time}"
+SETTINGS_SAVED = "✅ 已保存，每日提醒时间 {digest_time}，区县 {district}。"  # plain
+SETTINGS_BAD_VALUE = (  # plain
+    "看不懂“{value}”：请发送时间（如 08:30）或区县名称（如 渝中区）。"
+)

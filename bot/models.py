@@ -143,3 +143,13 @@ class AskedQuestion(SQLModel, table=True):
     asked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     intent: str = Field(index=True)
     answered: bool = True
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who runs the scheduled jobs: one row per lease, renewed by its holder (bot.lease)."""
+
+    name: str = Field(primary_key=True)
+    owner: str
+    """host:pid:random of the holding process."""
+    acquired_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

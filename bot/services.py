@@ -16,9 +16,11 @@ from sqlmodel import Session, col, select
 from bot.clock import Clock
 from bot.dispatcher import Dispatcher
 from bot.flood import FloodGate
+from bot.lease import Lease
 from bot.models import AskedQuestion
 from bot.outbox import Outbox
 from bot.people import People
+from bot.reminders import Reminders
 from bot.settings import Settings
 from bot.submissions import SubmissionService
 from bot.subscriptions import Subscriptions
@@ -148,6 +150,10 @@ class Services:
     outbox: Outbox
     dispatcher: Dispatcher
     """Drains the outbox; started with the bot (post_init), stopped at shutdown."""
+    reminders: Reminders
+    """Plans the scheduled messages (digests, creator prompts, deadline reminders)."""
+    lease: Lease
+    """Lets one process run the scheduled jobs (released at shutdown)."""
 
 
 SERVICES_KEY = "services"

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kepubot.db"
 _HOST = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
+QUIET_START, QUIET_END = "22:00", "08:00"
+"""No creator prompt goes out between these local times."""
 
 
 class SettingsError(Exception):
@@ -49,6 +51,22 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     """Outbox messages per second over all chats (Telegram allows about 30)."""
 
+    # --- scheduled messages (README, "Scheduled messages") ---
+    scheduler_enabled: bool = True
+    """Run the daily digests, creator prompts and deadline reminders in this process."""
+    creator_prompt_every_days: int = Field(default=3, ge=1, le=11)
+    """Creator prompts go out on the campaign's first day and every this many days after."""
+    creator_prompt_time: str = "19:00"
+    """Local time of the creator prompts; never in the quiet hours (22:00—08:00)."""
+    creator_prompt_pause_days: int = Field(default=3, ge=0)
+    """A creator who submitted a video within this many days is not prompted."""
+    deadline_reminder_days: Annotated[tuple[int, ...], NoDecode] = (3, 1)
+    """Days before a reporting deadline to remind organizers (and on the day itself)."""
+    deadline_reminder_time: str = "10:00"
+    """Local time of the deadline reminders."""
+    scheduler_lease_seconds: int = Field(default=90, ge=10)
+    """How long the scheduler lease lasts unless renewed (a dead leader's lease expires)."""
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:
@@ -76,6 +94,35 @@ class Settings(BaseSettings):
                     + (f" (not a host name: {', '.join(bad)})" if bad else "")
                 )
             return hosts
+        return value
+
+    @field_validator("deadline_reminder_days", mode="before")
+    @classmethod
+    def _parse_reminder_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            try:
+                days = {int(p) for p in parts}
+            except ValueError:
+                raise ValueError("must be comma-separated numbers of days, e.g. 3,1") from None
+            if any(day < 0 for day in days):
+                raise ValueError("days before a deadline cannot be negative")
+            return tuple(sorted(days, reverse=True))
+        return value
+
+    @field_validator("creator_prompt_time", "deadline_reminder_time")
+    @classmethod
+    def _check_time_of_day(cls, value: str) -> str:
+        hour, _, minute = value.strip().partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"not a time of day: {value!r}, e.g. 19:00")
+        return f"{int(hour):02d}:{int(minute):02d}"
+
+    @field_validator("creator_prompt_time")
+    @classmethod
+    def _outside_quiet_hours(cls, value: str) -> str:
+        if not QUIET_END <= value < QUIET_START:
+            raise ValueError(f"must be between {QUIET_END} and {QUIET_START} (quiet hours)")
         return value
 
     @field_validator("timezone")

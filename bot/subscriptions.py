@@ -40,6 +40,8 @@ class SubscriptionInfo:
     topics: tuple[str, ...]
     digest_time: str
     created_at: datetime
+    updated_at: datetime | None = None
+    """The last change: a digest whose time came before it is skipped (it applies next day)."""
 
 
 def _info(row: Subscription) -> SubscriptionInfo:
@@ -50,6 +52,7 @@ def _info(row: Subscription) -> SubscriptionInfo:
         tuple(row.topics),
         row.digest_time,
         row.created_at,
+        row.updated_at,
     )
 
 

@@ -1,1 +1,2 @@
-"""The clock of the bot: APScheduler wiring and job callbacks that call into the services."""
+"""The clock of the bot: APScheduler wiring (`scheduler.wiring`) and the job callbacks
+(`scheduler.jobs`) that call the Telegram-free planning in `bot.reminders`."""

@@ -1,0 +1,73 @@
+"""One scheduler per deployment: two instances on one database send one set of messages."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+
+from bot.imports import import_path
+from bot.local_api import FakeBotAPI
+from tests.conftest import TZ
+from tests.scheduler.conftest import SAMPLE_EVENTS, FakeClock, MakeBot, at, days, received
+
+
+async def test_two_instances_send_one_set_and_the_second_says_why(
+    make_bot: MakeBot, fake_clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = FakeBotAPI(clock=fake_clock.now)
+    # The test jumps hours between job runs; a real leader renews every minute.
+    week = 7 * 24 * 3600
+    first = await make_bot(api=api, scheduler_lease_seconds=week)
+    second = await make_bot(api=api, scheduler_lease_seconds=week)
+    import_path(first.services.engine, SAMPLE_EVENTS, TZ)
+    for user in (101, 102, 103):
+        first.subscribe(user, topics=("public", "creators"))
+
+    with caplog.at_level(logging.INFO, logger="bot.lease"):
+        for day in days("2024-09-14", "2024-09-19"):
+            for moment in ("09:00", "09:01", "19:00", "19:01"):
+                # Both run every job, in either order.
+                order = (first, second) if day.day % 2 else (second, first)
+                for instance in order:
+                    await instance.tick(at(day, moment))
+
+    for user in (101, 102, 103):
+        assert len(received(api, user, "天")) == 6  # one digest a day
+        assert len(received(api, user, "/submit")) == 2  # the 15th and the 18th
+    refusals = [r for r in caplog.records if "runs no scheduled jobs" in r.getMessage()]
+    assert len(refusals) == 1  # said once, not every minute
+    assert second.services.lease.owner in caplog.text
+
+
+async def test_a_dead_leaders_lease_expires_and_another_takes_over(make_bot: MakeBot) -> None:
+    clock_a = FakeClock(at("2024-09-16", "08:00"))
+    clock_b = FakeClock(at("2024-09-16", "08:00"))
+    api = FakeBotAPI(clock=clock_b.now)
+    leader = await make_bot(api=api, clock=clock_a)
+    standby = await make_bot(api=api, clock=clock_b)
+    leader.subscribe(101)
+
+    assert await leader.tick(at("2024-09-16", "08:30")) == 0  # takes the lease
+    assert not standby.services.lease.hold()
+    # The leader dies at 08:30 (no more ticks). Its lease runs out 90 s later.
+    await standby.tick(at("2024-09-16", "08:31"))
+    assert not standby.services.lease.hold()
+    await standby.tick(at("2024-09-16", "09:00"))
+    assert standby.services.lease.hold()
+    [digest] = received(api, 101)
+    assert "第 2 天" in digest["text"]
+
+
+async def test_a_clean_shutdown_hands_over_at_once(make_bot: MakeBot) -> None:
+    first = await make_bot()
+    second = await make_bot()
+    first.clock.set(at("2024-09-16", "08:00"))
+    assert first.services.lease.hold()
+    assert not second.services.lease.hold()
+    first.services.lease.release()
+    assert second.services.lease.hold()
+    holder = second.services.lease.holder()
+    assert holder is not None and holder.owner == second.services.lease.owner
+    assert holder.expires_at - first.clock.now() == timedelta(seconds=90)
