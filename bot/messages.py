@@ -29,7 +29,8 @@ HELP = (  # HTML
     "• /mine —— 我提交的视频和审核状态\n"
     "• /showcase —— 已通过审核的优秀视频\n\n"
     "<b>通知</b>\n"
-    "• /subscribe —— 订阅活动通知，可选区县和主题；/unsubscribe —— 取消订阅\n\n"
+    "• /subscribe —— 订阅活动通知，可选区县和主题；/unsubscribe —— 取消订阅\n"
+    "• /settings —— 每日提醒的时间和区县\n\n"
     "• /start —— 欢迎信息；/help —— 本说明"
 )
 
