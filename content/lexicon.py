@@ -135,7 +135,7 @@ class Analyzer:
         words = self.words(normalized)
         terms = list(words)
         stop = self.lexicon.stop_words
-        for word in words:
+        for word in words:  # two-character words too: 筑牢 in the store, 要筑牢 in a question
             for run in _CJK_RUN.findall(word):
                 terms.extend(
                     BIGRAM_PREFIX + run[i : i + 2]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 7
+FORMAT = 8
 """Bump when TextIndex, the search index or the analysis changes shape."""
 
 
