@@ -169,3 +169,16 @@ def test_export_then_import_changes_nothing(
 def test_missing_file_is_a_usage_error(cli_env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["import", "no-such-file.yaml"])
     assert result.exit_code == 2
+
+
+def test_a_huge_file_is_refused_before_reading(
+    cli_env: dict[str, str], db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as out:
+        out.write(b"events:\n")
+        out.truncate(50 * 1024 * 1024)  # 50 MB
+    result = CliRunner().invoke(main, ["import", str(path)])
+    assert result.exit_code == 2
+    assert "50 MB" in result.stderr and "limit" in result.stderr
+    assert _events(db_url) == []
