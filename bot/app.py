@@ -23,6 +23,7 @@ from bot.links import LinkRules
 from bot.logs import redact_secret
 from bot.outbox import Outbox
 from bot.people import People
+from bot.processed import ProcessedUpdates
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
@@ -121,9 +122,11 @@ def build_application(
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=dispatcher,
+        processed=ProcessedUpdates(engine, clock),
     )
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
+    application.add_handlers(guards.repeat_handlers, group=-3)  # re-delivered updates: drop
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
     application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help

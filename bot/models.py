@@ -143,3 +143,10 @@ class AskedQuestion(SQLModel, table=True):
     asked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     intent: str = Field(index=True)
     answered: bool = True
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update already taken in: a re-delivery of it is dropped (kept a day)."""
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))

@@ -19,6 +19,7 @@ from bot.flood import FloodGate
 from bot.models import AskedQuestion
 from bot.outbox import Outbox
 from bot.people import People
+from bot.processed import ProcessedUpdates
 from bot.settings import Settings
 from bot.submissions import SubmissionService
 from bot.subscriptions import Subscriptions
@@ -148,6 +149,8 @@ class Services:
     outbox: Outbox
     dispatcher: Dispatcher
     """Drains the outbox; started with the bot (post_init), stopped at shutdown."""
+    processed: ProcessedUpdates
+    """Update ids already taken in (a re-delivered update is dropped)."""
 
 
 SERVICES_KEY = "services"

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'outbox.db'}"
+def db_url(empty_db_url: str) -> str:
+    return empty_db_url
 
 
 @pytest.fixture
