@@ -77,6 +77,8 @@ def build_application(
 
         token = LOCAL_TOKEN
     redact_secret(token)
+    if settings.webhook_secret is not None:
+        redact_secret(settings.webhook_secret.get_secret_value())
 
     clock = clock or system_clock(settings.tz)
     engine = open_store(settings)
@@ -94,7 +96,9 @@ def build_application(
     builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
-    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
+    application = (
+        builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
+    )
 
     people = People(engine, clock, settings.admin_ids)
     subscriptions = Subscriptions(engine, clock)
@@ -161,7 +165,14 @@ async def _post_init(application: Application) -> None:
     log.info("bot @%s ready", application.bot.username)
 
 
-async def _post_shutdown(application: Application) -> None:
+async def _post_stop(application: Application) -> None:
+    """No more updates: let the outbox's requests in flight finish while the HTTP client is
+    still open (post_shutdown comes after it is closed)."""
     services: Services = application.bot_data[SERVICES_KEY]
     await services.dispatcher.stop()
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await services.dispatcher.stop()  # in case the application never got as far as stopping
     services.engine.dispose()
