@@ -21,6 +21,7 @@ from bot.fetcher import PageFetcher, SafeFetcher
 from bot.flood import FloodGate
 from bot.links import LinkRules
 from bot.logs import redact_secret
+from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.people import People
 from bot.processed import ProcessedUpdates
@@ -113,11 +114,19 @@ def build_application(
         monotonic=monotonic,
         sleep=sleep,
     )
+    metrics = Metrics()
+    metrics.watch(engine, lambda: (dispatcher.sent, dispatcher.flood_waits))
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
         answerer=answerer,
-        questions=QuestionService(engine, answerer, clock, ensure_salt(engine, salt_setting)),
+        questions=QuestionService(
+            engine,
+            answerer,
+            clock,
+            ensure_salt(engine, salt_setting),
+            observe=metrics.observe_answer,
+        ),
         clock=clock,
         button_texts=ShortKeys(),
         people=people,
@@ -127,9 +136,11 @@ def build_application(
         outbox=outbox,
         dispatcher=dispatcher,
         processed=ProcessedUpdates(engine, clock),
+        metrics=metrics,
     )
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
+    application.add_handlers(guards.metric_handlers, group=-4)  # count every update
     application.add_handlers(guards.repeat_handlers, group=-3)  # re-delivered updates: drop
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
     application.add_handlers(guards.handlers, group=-1)  # record every user
@@ -160,6 +171,8 @@ async def _post_init(application: Application) -> None:
     # of the collector's full passes, which would otherwise pause answers for ~100 ms.
     gc.freeze()
     services.dispatcher.start()
+    if services.settings.metrics_port is not None:
+        services.metrics.serve(services.settings.metrics_port, services.settings.metrics_listen)
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
     await application.bot.set_my_commands(commands)
     log.info("bot @%s ready", application.bot.username)
@@ -175,4 +188,5 @@ async def _post_stop(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await services.dispatcher.stop()  # in case the application never got as far as stopping
+    services.metrics.stop()
     services.engine.dispose()

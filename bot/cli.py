@@ -30,7 +30,7 @@ def _fail(message: str) -> NoReturn:
 
 def _settings(*, quiet: bool = False) -> Settings:
     """Load settings and set up logging; a bad setting is a message and exit status 2."""
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, redact_secret
 
     try:
         settings = load_settings()
@@ -39,7 +39,9 @@ def _settings(*, quiet: bool = False) -> Settings:
     level = settings.log_level
     if quiet and level != "DEBUG":
         level = "WARNING"
-    configure_logging(level, settings.token)
+    configure_logging(level, settings.token, settings.log_format)
+    if settings.webhook_secret is not None:
+        redact_secret(settings.webhook_secret.get_secret_value())
     return settings
 
 

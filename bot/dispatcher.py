@@ -148,6 +148,8 @@ class Dispatcher:
         self._stopping = False
         self._runner: asyncio.Task[None] | None = None
         self.flood_waits = 0
+        self.sent = 0
+        """Rows delivered by this dispatcher (a counter for the metrics)."""
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -354,6 +356,7 @@ class Dispatcher:
                 await asyncio.to_thread(self.outbox.record_part, row.id, index)
         if state.claimed:
             await asyncio.to_thread(finish, row.id, Status.SENT, parts_sent=state.index)
+            self.sent += 1
 
     # --- progress ----------------------------------------------------------------------------
 

@@ -3,9 +3,9 @@ without the secret, a re-delivered update, /healthz, and SIGTERM in the middle o
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,16 +24,11 @@ from bot.outbox import Outbox, text_parts
 from content.db import create_db_engine
 from tests.helpers.dispatch_worker import _utc_now
 from tests.helpers.http_bot_api import HttpBotAPI
+from tests.helpers.ports import free_port
 
 TOKEN = "4343:E2E-webhook-token-that-must-not-be-logged"
 SECRET = "kepubot-e2e-secret_42"
 PATH = "/tg/hook"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -117,7 +112,7 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> str:
 def test_updates_over_the_webhook_need_the_secret(
     api: HttpBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], port: int
 ) -> None:
-    bot = start_bot()
+    bot = start_bot(KEPUBOT_LOG_FORMAT="json")
     health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
     assert health == {"status": "ok", "database": "ok"}
     [webhook] = api.webhooks
@@ -140,6 +135,9 @@ def test_updates_over_the_webhook_need_the_secret(
     log = stop(bot)
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
     assert SECRET not in log
+    entries = [json.loads(line) for line in log.splitlines()]  # every line is one JSON object
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert any(entry["level"] == "DEBUG" for entry in entries)
 
 
 def outbox_statuses(engine: Engine) -> Counter[str]:
