@@ -170,7 +170,8 @@ async def _post_init(application: Application) -> None:
     # Start-up objects (dictionaries, the index) live as long as the process: keep them out
     # of the collector's full passes, which would otherwise pause answers for ~100 ms.
     gc.freeze()
-    services.dispatcher.start()
+    if services.settings.run_dispatcher:
+        services.dispatcher.start()
     if services.settings.metrics_port is not None:
         services.metrics.serve(services.settings.metrics_port, services.settings.metrics_listen)
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]

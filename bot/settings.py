@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     """Sent by Telegram in X-Telegram-Bot-Api-Secret-Token; the same for every process."""
+    run_dispatcher: bool = True
+    """Drain the outbox in this process (off in all but one of several processes, until the
+    scheduler's database lease chooses one)."""
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     """Serve Prometheus metrics on this port (None: no metrics server)."""
     metrics_listen: str = "127.0.0.1"
