@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-broadcast clean
+.PHONY: run test test-postgres lint bench bench-broadcast bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,20 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# The same suite on PostgreSQL: the server of KEPUBOT_TEST_DATABASE_URL, else a local one that
+# .ci/postgres installs (Debian's package) and starts on 127.0.0.1.
+test-postgres: $(STAMP)
+	KEPUBOT_TEST_DATABASE_URL="$${KEPUBOT_TEST_DATABASE_URL:-$$(bash .ci/postgres start)}" \
+		$(BIN)/python -m pytest -q
+
 bench: $(STAMP)
 	$(BIN)/python bench/qa.py
 
 bench-broadcast: $(STAMP)
 	$(BIN)/python bench/broadcast.py
+
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) data/*.db .pytest_cache

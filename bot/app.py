@@ -22,8 +22,10 @@ from bot.flood import FloodGate
 from bot.lease import Lease
 from bot.links import LinkRules
 from bot.logs import redact_secret
+from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.people import People
+from bot.processed import ProcessedUpdates
 from bot.reminders import Cadence, Reminders
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
@@ -80,6 +82,8 @@ def build_application(
 
         token = LOCAL_TOKEN
     redact_secret(token)
+    if settings.webhook_secret is not None:
+        redact_secret(settings.webhook_secret.get_secret_value())
 
     clock = clock or system_clock(settings.tz)
     engine = open_store(settings)
@@ -97,7 +101,9 @@ def build_application(
     builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
-    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
+    application = (
+        builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
+    )
 
     people = People(engine, clock, settings.admin_ids)
     subscriptions = Subscriptions(engine, clock)
@@ -112,11 +118,19 @@ def build_application(
         monotonic=monotonic,
         sleep=sleep,
     )
+    metrics = Metrics()
+    metrics.watch(engine, lambda: (dispatcher.sent, dispatcher.flood_waits))
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
         answerer=answerer,
-        questions=QuestionService(engine, answerer, clock, ensure_salt(engine, salt_setting)),
+        questions=QuestionService(
+            engine,
+            answerer,
+            clock,
+            ensure_salt(engine, salt_setting),
+            observe=metrics.observe_answer,
+        ),
         clock=clock,
         button_texts=ShortKeys(),
         people=people,
@@ -135,9 +149,13 @@ def build_application(
             Cadence.from_settings(settings),
         ),
         lease=Lease(engine, clock, seconds=settings.scheduler_lease_seconds),
+        processed=ProcessedUpdates(engine, clock),
+        metrics=metrics,
     )
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
+    application.add_handlers(guards.metric_handlers, group=-4)  # count every update
+    application.add_handlers(guards.repeat_handlers, group=-3)  # re-delivered updates: drop
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
     application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help
@@ -173,14 +191,25 @@ async def _post_init(application: Application) -> None:
     # Start-up objects (dictionaries, the index) live as long as the process: keep them out
     # of the collector's full passes, which would otherwise pause answers for ~100 ms.
     gc.freeze()
-    services.dispatcher.start()
+    if services.settings.run_dispatcher:
+        services.dispatcher.start()
+    if services.settings.metrics_port is not None:
+        services.metrics.serve(services.settings.metrics_port, services.settings.metrics_listen)
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
     await application.bot.set_my_commands(commands)
     log.info("bot @%s ready", application.bot.username)
 
 
-async def _post_shutdown(application: Application) -> None:
+async def _post_stop(application: Application) -> None:
+    """No more updates: let the outbox's requests in flight finish while the HTTP client is
+    still open (post_shutdown comes after it is closed)."""
     services: Services = application.bot_data[SERVICES_KEY]
     await services.dispatcher.stop()
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await services.dispatcher.stop()  # in case the application never got as far as stopping
     await asyncio.to_thread(services.lease.release)
+    services.metrics.stop()
     services.engine.dispose()

@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from telegram.ext import Application
 
 EXIT_USAGE = 2
 
@@ -29,7 +30,7 @@ def _fail(message: str) -> NoReturn:
 
 def _settings(*, quiet: bool = False) -> Settings:
     """Load settings and set up logging; a bad setting is a message and exit status 2."""
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, redact_secret
 
     try:
         settings = load_settings()
@@ -38,7 +39,9 @@ def _settings(*, quiet: bool = False) -> Settings:
     level = settings.log_level
     if quiet and level != "DEBUG":
         level = "WARNING"
-    configure_logging(level, settings.token)
+    configure_logging(level, settings.token, settings.log_format)
+    if settings.webhook_secret is not None:
+        redact_secret(settings.webhook_secret.get_secret_value())
     return settings
 
 
@@ -160,22 +163,60 @@ def _run_bot(settings: Settings) -> None:
     except SettingsError as exc:
         _fail(str(exc))
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        if settings.webhook_url is None:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+        else:
+            _run_webhook(application, settings)
     except InvalidToken:
         _fail("TELEGRAM_BOT_TOKEN / KEPUBOT_TELEGRAM_TOKEN: Telegram rejected the token")
 
 
-@main.command()
-def run() -> None:
-    """在 Telegram 上运行（长轮询）/ Run the Telegram bot (long polling).
+def _run_webhook(application: Application, settings: Settings) -> None:
+    import asyncio
 
-    Needs TELEGRAM_BOT_TOKEN (or KEPUBOT_TELEGRAM_TOKEN).
+    from bot.services import services_from
+    from bot.webhook import WebhookConfig, check_health, serve_webhook
+
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    config = WebhookConfig(
+        url=settings.webhook_url,
+        path=settings.webhook_path,
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        secret=settings.webhook_secret.get_secret_value(),
+    )
+    engine = services_from(application.bot_data).engine
+    asyncio.run(serve_webhook(application, config, lambda: check_health(engine)))
+
+
+@main.command()
+@click.option(
+    "--webhook-url",
+    metavar="URL",
+    help="用 webhook 接收更新 / serve Telegram's webhook at this public https address "
+    "(default: KEPUBOT_WEBHOOK_URL; without either, long polling).",
+)
+def run(webhook_url: str | None) -> None:
+    """在 Telegram 上运行 / Run the Telegram bot (long polling, or a webhook server).
+
+    Needs TELEGRAM_BOT_TOKEN (or KEPUBOT_TELEGRAM_TOKEN); a webhook also needs
+    KEPUBOT_WEBHOOK_SECRET, and serves /healthz beside it.
     """
     settings = _settings()
+    if webhook_url is not None:
+        try:
+            settings = load_settings(webhook_url=webhook_url)
+        except SettingsError as exc:
+            _fail(str(exc).replace("KEPUBOT_WEBHOOK_URL", "--webhook-url"))
     if settings.token is None:
         _fail(
             "TELEGRAM_BOT_TOKEN / KEPUBOT_TELEGRAM_TOKEN: not set; get one from @BotFather, "
             "or try the bot locally with `kepubot chat`"
+        )
+    if settings.webhook_url is not None and settings.webhook_secret is None:
+        _fail(
+            "KEPUBOT_WEBHOOK_SECRET: not set; a webhook needs a secret that Telegram sends "
+            "with every update (1-256 characters of A-Z, a-z, 0-9, _ and -)"
         )
     _open_store(settings)
     _run_bot(settings)

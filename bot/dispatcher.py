@@ -12,10 +12,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.outbox import (
     Delivery,
+    DeliveryError,
     MaybeSent,
     Migrated,
     NotSent,
@@ -43,6 +45,15 @@ MAX_FLOOD_WAITS = 10
 """429s in a row for one message before it goes back to the queue."""
 SWEEP_BATCH = 200
 MAX_IN_FLIGHT = 100
+
+
+@dataclass
+class _InFlight:
+    """Where one row's sending stands, for a shutdown that cuts it short."""
+
+    index: int
+    claimed: bool = False
+    requesting: bool = False
 
 
 class RateLimiter:
@@ -137,6 +148,8 @@ class Dispatcher:
         self._stopping = False
         self._runner: asyncio.Task[None] | None = None
         self.flood_waits = 0
+        self.sent = 0
+        """Rows delivered by this dispatcher (a counter for the metrics)."""
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -250,18 +263,46 @@ class Dispatcher:
             await self._report()
 
     async def _send_parts(self, row: Delivery) -> None:
-        chat_id, index, claimed, floods = row.chat_id, row.parts_sent, False, 0
+        state = _InFlight(index=row.parts_sent)
+        try:
+            await self._send_remaining_parts(row, state)
+        except asyncio.CancelledError:
+            self._hand_back(row, state)
+            raise
+
+    def _hand_back(self, row: Delivery, state: _InFlight) -> None:
+        """A send cut short at shutdown: no row may stay `sending` (blocking, but brief)."""
+        if not state.claimed:
+            return
+        if state.requesting:  # the request left: it may have been delivered
+            self.outbox.finish(row.id, Status.AMBIGUOUS, error="cut short at shutdown")
+        else:  # between two parts: the next start sends the rest
+            self.outbox.finish(row.id, Status.PENDING, parts_sent=state.index)
+
+    async def _request(self, state: _InFlight, chat_id: int, part: Part) -> None:
+        """One request; while it is out, a shutdown that cuts it short leaves it ambiguous."""
+        state.requesting = True
+        try:
+            await self.sender(chat_id, part)
+        except DeliveryError:
+            state.requesting = False  # Telegram answered, or the request never left
+            raise
+        state.requesting = False
+
+    async def _send_remaining_parts(self, row: Delivery, state: _InFlight) -> None:
+        chat_id, floods = row.chat_id, 0
         finish = self.outbox.finish
-        while index < len(row.parts):
+        while state.index < len(row.parts):
+            index = state.index
             await self.limiter.acquire(chat_id)
-            if not claimed:
+            if not state.claimed:
                 if self._stopping:
                     return
                 if not await asyncio.to_thread(self.outbox.claim, row.id, row.broadcast_id):
                     return  # cancelled, or taken by someone else
-                claimed = True
+                state.claimed = True
             try:
-                await self.sender(chat_id, row.parts[index])
+                await self._request(state, chat_id, row.parts[index])
             except RetryAfter as exc:
                 self.flood_waits += 1
                 floods += 1
@@ -310,11 +351,12 @@ class Dispatcher:
             except MaybeSent as exc:
                 await asyncio.to_thread(finish, row.id, Status.AMBIGUOUS, error=str(exc))
                 return
-            index += 1
+            state.index = index = index + 1
             if index < len(row.parts):
                 await asyncio.to_thread(self.outbox.record_part, row.id, index)
-        if claimed:
-            await asyncio.to_thread(finish, row.id, Status.SENT, parts_sent=index)
+        if state.claimed:
+            await asyncio.to_thread(finish, row.id, Status.SENT, parts_sent=state.index)
+            self.sent += 1
 
     # --- progress ----------------------------------------------------------------------------
 

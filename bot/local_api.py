@@ -11,6 +11,7 @@ import email.policy
 import itertools
 import json
 import re
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -250,7 +251,9 @@ def _json_or_text(value: str | bytes, name: str = "") -> Any:
 
 # --- updates a user would send ------------------------------------------------------------
 
-_update_ids = itertools.count(1)
+# Start from the clock, not 1: the store remembers update ids it has processed for a day
+# (bot.processed), so a second local chat must not reuse the first one's ids.
+_update_ids = itertools.count(time.time_ns() // 1000)
 
 
 def user_payload(user_id: int, first_name: str = "测试用户") -> dict[str, Any]:

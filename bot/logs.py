@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import UTC, datetime
 
 REDACTED = "[REDACTED]"
 
@@ -18,7 +20,7 @@ class RedactingFilter(logging.Filter):
         super().__init__()
         self.secrets: set[str] = set()
 
-    def _redact(self, text: str) -> str:
+    def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
         return text
@@ -27,16 +29,38 @@ class RedactingFilter(logging.Filter):
         if not self.secrets:
             return True
         message = record.getMessage()
-        redacted = self._redact(message)
+        redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = self._redact(record.exc_text)
+            record.exc_text = self.redact(record.exc_text)
         if record.stack_info:
-            record.stack_info = self._redact(record.stack_info)
+            record.stack_info = self.redact(record.stack_info)
         return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (KEPUBOT_LOG_FORMAT=json), for log shippers.
+
+    Secrets are redacted here as well, for handlers the redacting filter was not put on.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": _FILTER.redact(record.getMessage()),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = _FILTER.redact(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = _FILTER.redact(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
 
 
 _FILTER = RedactingFilter()
@@ -55,13 +79,18 @@ def redact_secret(secret: str | None) -> None:
             logger.setLevel(logging.WARNING)
 
 
-def configure_logging(level: str, secret: str | None = None) -> None:
-    """Log to standard error at `level`, with secrets redacted and noisy loggers quiet."""
-    logging.basicConfig(
-        level=level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger().setLevel(level)
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str, secret: str | None = None, log_format: str = "text") -> None:
+    """Log to standard error at `level` as text or JSON lines, with secrets redacted and noisy
+    loggers quiet."""
+    logging.basicConfig(level=level, stream=sys.stderr, format=TEXT_FORMAT)
+    root = logging.getLogger()
+    root.setLevel(level)
+    formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    for handler in root.handlers:
+        if type(handler) is logging.StreamHandler:  # ours, not a test runner's capture
+            handler.setFormatter(formatter)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     redact_secret(secret)

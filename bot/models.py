@@ -153,3 +153,10 @@ class SchedulerLease(SQLModel, table=True):
     """host:pid:random of the holding process."""
     acquired_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update already taken in: a re-delivery of it is dropped (kept a day)."""
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))

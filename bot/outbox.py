@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from bot.clock import Clock
 from bot.formatting import split_markup, to_plain
 from bot.models import Broadcast, OutboxMessage
-from content.db import session_scope
+from content.db import is_postgres, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +194,7 @@ class Outbox:
         # One writer at a time in this process: SQLite would otherwise make concurrent
         # writers back off in its busy handler (milliseconds each), capping the send rate.
         self._write_lock = threading.Lock()
+        self._skip_locked = is_postgres(engine)
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
@@ -382,6 +383,16 @@ class Outbox:
         """Mark a row `sending` just before its request; False if it is no longer pending."""
         now = self._clock()
         with self._writing() as session:
+            if self._skip_locked:
+                # Several processes' dispatchers: one that finds the row locked by another's
+                # claim passes it by at once instead of queueing behind it.
+                locked = session.exec(
+                    select(OutboxMessage.id)
+                    .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
+                    .with_for_update(skip_locked=True)
+                ).first()
+                if locked is None:
+                    return False
             result = session.execute(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,9 +18,11 @@ from bot.clock import Clock
 from bot.dispatcher import Dispatcher
 from bot.flood import FloodGate
 from bot.lease import Lease
+from bot.metrics import Metrics
 from bot.models import AskedQuestion
 from bot.outbox import Outbox
 from bot.people import People
+from bot.processed import ProcessedUpdates
 from bot.reminders import Reminders
 from bot.settings import Settings
 from bot.submissions import SubmissionService
@@ -71,11 +74,20 @@ def most_unanswered(engine: Engine, limit: int = 20) -> list[UnansweredCount]:
 class QuestionService:
     """Answers questions and remembers the ones the store cannot answer (blocking calls)."""
 
-    def __init__(self, engine: Engine, answerer: Answerer, clock: Clock, salt: bytes) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        answerer: Answerer,
+        clock: Clock,
+        salt: bytes,
+        *,
+        observe: Callable[[Answer, float], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._answerer = answerer
         self._clock = clock
         self._salt = salt
+        self._observe = observe
 
     def user_hash(self, user_id: int) -> str:
         """An anonymous, stable key for a user: salted SHA-256 of the id."""
@@ -83,11 +95,14 @@ class QuestionService:
 
     def ask(self, question: str, user_id: int | None = None) -> Answer:
         """Answer one question; a fallback answer is recorded as unanswered."""
+        started = time.perf_counter()
         question = " ".join(question.split())
         now = self._clock()
         answer = self._answerer.answer(question, now)
         if question:
             self._record(question, answer, user_id, now)
+        if self._observe is not None:
+            self._observe(answer, time.perf_counter() - started)
         return answer
 
     async def ask_async(self, question: str, user_id: int | None = None) -> Answer:
@@ -154,6 +169,9 @@ class Services:
     """Plans the scheduled messages (digests, creator prompts, deadline reminders)."""
     lease: Lease
     """Lets one process run the scheduled jobs (released at shutdown)."""
+    processed: ProcessedUpdates
+    """Update ids already taken in (a re-delivered update is dropped)."""
+    metrics: Metrics
 
 
 SERVICES_KEY = "services"

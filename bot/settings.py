@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kepubot.db"
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _HOST = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
 QUIET_START, QUIET_END = "22:00", "08:00"
 """No creator prompt goes out between these local times."""
@@ -50,6 +52,20 @@ class Settings(BaseSettings):
     """Hosts accepted for video submissions (None: the built-in platforms' hosts)."""
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     """Outbox messages per second over all chats (Telegram allows about 30)."""
+    webhook_url: str | None = None
+    """The public HTTPS address Telegram posts updates to (None: long polling)."""
+    webhook_listen: str = "127.0.0.1"
+    """Where the webhook server listens (the load balancer or reverse proxy forwards here)."""
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    """Sent by Telegram in X-Telegram-Bot-Api-Secret-Token; the same for every process."""
+    run_dispatcher: bool = True
+    """Drain the outbox in this process (off in all but one of several processes, until the
+    scheduler's database lease chooses one)."""
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    """Serve Prometheus metrics on this port (None: no metrics server)."""
+    metrics_listen: str = "127.0.0.1"
+    log_format: Literal["text", "json"] = "text"
 
     # --- scheduled messages (README, "Scheduled messages") ---
     scheduler_enabled: bool = True
@@ -125,6 +141,30 @@ class Settings(BaseSettings):
             raise ValueError(f"must be between {QUIET_END} and {QUIET_START} (quiet hours)")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in ("https", "http") or not parsed.hostname:
+            raise ValueError("must be the bot's public address, e.g. https://bot.example.org/tg")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+            )
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
@@ -153,6 +193,12 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The campaign time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of the webhook URL, where the webhook server takes updates."""
+        path = urlsplit(self.webhook_url or "").path.rstrip("/")
+        return path or "/"
 
     @property
     def token(self) -> str | None:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -18,26 +18,56 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+WRITE_OPTION = "kepubot_write"
+"""Execution option of the connections `session_scope` uses: the unit of work writes."""
+POSTGRES_POOL_SIZE = 10
+POSTGRES_MAX_OVERFLOW = 20
 
 
 def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get their folder, WAL and a busy timeout."""
+    """An engine for `url`; SQLite files get their folder, WAL, a busy timeout and write
+    transactions that take the lock up front."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=POSTGRES_POOL_SIZE,
+            max_overflow=POSTGRES_MAX_OVERFLOW,
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+        # The driver must not open transactions on its own: `_sqlite_begin` does.
+        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
         cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Connection) -> None:
+        # A deferred transaction that reads and then writes cannot wait for the write lock
+        # (its snapshot may be stale): SQLite fails it at once with "database is locked",
+        # busy timeout or not. Writers take the lock at BEGIN instead, where they do wait.
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
     return engine
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers (the health check)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -68,8 +98,12 @@ def migrate(engine: Engine) -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One short unit of work: commit on success, roll back on error."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One short unit of work that writes: commit on success, roll back on error.
+
+    On SQLite its transaction takes the write lock when it begins (see `create_db_engine`).
+    """
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    with Session(writer, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -6,10 +6,11 @@ import logging
 from contextlib import suppress
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
+from bot.services import services_from
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,8 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     """Log the exception with its traceback, then apologise to the user if there is one."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s", update_id, exc_info=context.error)
+    if isinstance(context.error, RetryAfter):
+        services_from(context.bot_data).metrics.reply_429.inc()
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:

@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, Type
 
 from bot import messages
 from bot.flood import Verdict
+from bot.metrics import update_kind
 from bot.people import UserInfo
 from bot.services import services_from
 
@@ -46,6 +47,18 @@ def organizer_only(handler: Handler) -> Handler:
     return guarded
 
 
+async def count_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Count the update for the metrics, by kind."""
+    services_from(context.bot_data).metrics.updates.labels(kind=update_kind(update)).inc()
+
+
+async def drop_repeats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop an update Telegram delivers a second time (it has had its effect already)."""
+    services = services_from(context.bot_data)
+    if not await asyncio.to_thread(services.processed.first_sight, update.update_id):
+        raise ApplicationHandlerStop
+
+
 async def limit_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop a user's messages beyond the flood limit (one polite notice per window).
 
@@ -74,6 +87,10 @@ async def track_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await asyncio.to_thread(services_from(context.bot_data).people.touch, info)
 
 
+# Group -4: every update is counted, re-deliveries too.
+metric_handlers: list[BaseHandler] = [TypeHandler(Update, count_update)]
+# Group -3: a re-delivered update goes no further, not even into flood control.
+repeat_handlers: list[BaseHandler] = [TypeHandler(Update, drop_repeats)]
 # Group -2: flood control first, so a flood costs almost nothing and delays no one else.
 flood_handlers: list[BaseHandler] = [TypeHandler(Update, limit_flood)]
 # Group -1: runs for every update before the feature handlers, and lets them run too.

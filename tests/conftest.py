@@ -23,6 +23,7 @@ from bot.settings import Settings, load_settings
 from content.answers import Answerer
 from content.db import create_db_engine, migrate
 from content.seed import seed
+from tests.helpers.databases import PostgresDatabases, postgres_server_url
 from tests.helpers.fake_time import FakeTime
 from tests.helpers.pages import OfflineFetcher
 from tests.helpers.updates import make_message
@@ -58,16 +59,58 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db_path(template_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "kepubot.db"
-    shutil.copyfile(template_db, path)
-    return path
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases | None]:
+    """The PostgreSQL server of KEPUBOT_TEST_DATABASE_URL, or None: the suite runs on SQLite."""
+    server = postgres_server_url()
+    if server is None:
+        yield None
+        return
+    databases = PostgresDatabases(server)
+    yield databases
+    databases.drop_leftovers()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresDatabases | None) -> str | None:
+    """On PostgreSQL: the name of a migrated and seeded database that tests copy."""
+    if postgres is None:
+        return None
+    name = postgres.create()
+    engine = create_db_engine(postgres.url(name))
+    migrate(engine)
+    seed(engine)
+    engine.dispose()  # CREATE DATABASE … TEMPLATE needs it without connections
+    return name
 
 
 @pytest.fixture
-def db_url(db_path: Path) -> str:
-    return f"sqlite:///{db_path}"
+def db_url(
+    template_db: Path,
+    tmp_path: Path,
+    postgres: PostgresDatabases | None,
+    postgres_template: str | None,
+) -> Iterator[str]:
+    """This test's own migrated and seeded database."""
+    if postgres is None or postgres_template is None:
+        path = tmp_path / "kepubot.db"
+        shutil.copyfile(template_db, path)
+        yield f"sqlite:///{path}"
+        return
+    name = postgres.create(template=postgres_template)
+    yield postgres.url(name)
+    postgres.drop(name)
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path, postgres: PostgresDatabases | None) -> Iterator[str]:
+    """This test's own empty database (no schema yet)."""
+    if postgres is None:
+        yield f"sqlite:///{tmp_path / 'empty' / 'kepubot.db'}"
+        return
+    name = postgres.create()
+    yield postgres.url(name)
+    postgres.drop(name)
 
 
 @pytest.fixture

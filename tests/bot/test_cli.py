@@ -48,10 +48,10 @@ def test_console_script_is_installed() -> None:
 
 
 def test_ask_json_through_the_console_script(
-    tmp_path: Path, jieba_cache: Path, answerer: Answerer
+    empty_db_url: str, jieba_cache: Path, answerer: Answerer
 ) -> None:
     env = {
-        "KEPUBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh' / 'kepubot.db'}",
+        "KEPUBOT_DATABASE_URL": empty_db_url,
         "KEPUBOT_JIEBA_CACHE_DIR": str(jieba_cache),
     }
     result = _run(["ask", "--json", "--now", NOW.isoformat()], f"{QUESTION}\n\n主题是什么\n", env)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import io
+import json
 import logging
 
 import pytest
 from telegram.ext import Application
 
-from bot.logs import REDACTED, configure_logging, redact_secret
+from bot.logs import REDACTED, JsonFormatter, configure_logging, redact_secret
 from tests.conftest import TEST_TOKEN, Send
 
 
@@ -38,3 +40,25 @@ def test_configure_logging_filters_new_handlers(caplog: pytest.LogCaptureFixture
     logging.getLogger("some.module").warning("token=%s", "secret-token-xyz")
     assert "secret-token-xyz" not in caplog.text
     assert f"token={REDACTED}" in caplog.text
+
+
+def test_json_lines_are_redacted_too() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("kepubot.test.json")
+    logger.addHandler(handler)
+    redact_secret("json-secret-123")
+    try:
+        logger.warning("calling /bot%s/getMe", "json-secret-123")
+        try:
+            raise RuntimeError("json-secret-123 in a traceback")
+        except RuntimeError:
+            logger.exception("failed: 失败")
+    finally:
+        logger.removeHandler(handler)
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["message"] == f"calling /bot{REDACTED}/getMe"
+    assert first["level"] == "WARNING" and first["logger"] == "kepubot.test.json"
+    assert second["message"] == "failed: 失败"
+    assert "json-secret-123" not in second["exception"] and REDACTED in second["exception"]

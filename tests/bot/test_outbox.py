@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from collections import Counter
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -26,16 +27,18 @@ from bot.outbox import (
 )
 from content.db import create_db_engine, migrate, session_scope
 from tests.conftest import NOW
+from tests.helpers.databases import on_postgres
 from tests.helpers.fake_time import FakeTime
 
 TEXT = {"parts": text_parts("<b>科普日</b>通知")}
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'outbox.db'}")
+def engine(empty_db_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(empty_db_url)
     migrate(engine)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -295,3 +298,40 @@ def test_migrating_onto_an_existing_recipient_fails_instead_of_duplicating(
     with session_scope(engine) as session:
         row = session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == -5)).one()
     assert not outbox.retarget(row.id or 0, -1005)
+
+
+def test_two_processes_never_claim_the_same_row(
+    engine: Engine, fake_time: FakeTime, outbox: Outbox
+) -> None:
+    """Two dispatchers (their own Outbox, no shared lock) race for every row: one wins each."""
+    rows = 50
+    queued = outbox.enqueue("broadcast", range(1, rows + 1), TEXT)
+    ids = [delivery.id for delivery in outbox.due(0, rows)]
+    contenders = [Outbox(engine, fake_time.now) for _ in range(2)]
+    wins: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def race(outbox_of_process: Outbox) -> None:
+        barrier.wait()
+        for row_id in ids:
+            if outbox_of_process.claim(row_id, queued.broadcast_id):
+                wins.append(row_id)
+
+    threads = [threading.Thread(target=race, args=(contenders[i % 2],)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(wins) == ids
+
+
+@pytest.mark.skipif(not on_postgres(), reason="FOR UPDATE SKIP LOCKED is PostgreSQL's")
+def test_a_row_locked_by_another_claim_is_skipped_at_once(engine: Engine, outbox: Outbox) -> None:
+    queued = outbox.enqueue("broadcast", [1], TEXT)
+    [row] = outbox.due(0, 1)
+    with engine.connect() as other, other.begin():
+        other.exec_driver_sql(f"SELECT id FROM outboxmessage WHERE id = {row.id} FOR UPDATE")
+        started = time.monotonic()
+        assert not outbox.claim(row.id, queued.broadcast_id)  # would block without SKIP LOCKED
+        assert time.monotonic() - started < 2
+    assert outbox.claim(row.id, queued.broadcast_id)

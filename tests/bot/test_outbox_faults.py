@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'outbox.db'}"
+def db_url(empty_db_url: str) -> str:
+    return empty_db_url
 
 
 @pytest.fixture
@@ -114,7 +114,8 @@ def test_a_killed_dispatcher_resumes_without_duplicates(engine: Engine, db_url: 
     ambiguous = [chat for chat in chats if final[chat] == "ambiguous"]
     missing = [chat for chat in chats if chat not in forbidden and counts[chat] == 0]
     assert set(missing) <= set(ambiguous)  # nobody reachable is missing unless in flight
-    assert {final[chat] for chat in forbidden} == {"blocked"}
+    # A refused chat whose request was out at a kill may be ambiguous instead of blocked.
+    assert {final[chat] for chat in forbidden if chat not in ambiguous} == {"blocked"}
     assert set(final.values()) <= {"sent", "blocked", "ambiguous"}
     assert kills == 3 and len(ambiguous) <= 3 * 500  # at most what was in flight
     print(

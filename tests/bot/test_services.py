@@ -104,5 +104,5 @@ def test_short_keys_forget_the_oldest() -> None:
     assert len(second) == 16
 
 
-def test_engine_fixture_is_a_copy(db_path: Path, template_db: Path) -> None:
-    assert db_path != template_db
+def test_each_test_gets_its_own_database(db_url: str, template_db: Path) -> None:
+    assert db_url != f"sqlite:///{template_db}"

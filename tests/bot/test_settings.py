@@ -83,3 +83,39 @@ def test_bad_video_hosts_name_the_variable(monkeypatch: pytest.MonkeyPatch, valu
     monkeypatch.setenv("KEPUBOT_VIDEO_HOSTS", value)
     with pytest.raises(SettingsError, match="KEPUBOT_VIDEO_HOSTS"):
         load_settings()
+
+
+def test_webhook_and_observability_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEPUBOT_WEBHOOK_URL", "https://bot.example.org/tg/hook/")
+    monkeypatch.setenv("KEPUBOT_WEBHOOK_SECRET", "s3cret_-X")
+    monkeypatch.setenv("KEPUBOT_METRICS_PORT", "9108")
+    monkeypatch.setenv("KEPUBOT_LOG_FORMAT", "JSON")
+    monkeypatch.setenv("KEPUBOT_RUN_DISPATCHER", "false")
+    settings = load_settings()
+    assert settings.webhook_path == "/tg/hook"
+    assert settings.webhook_port == 8443 and settings.webhook_listen == "127.0.0.1"
+    assert settings.metrics_port == 9108 and settings.log_format == "json"
+    assert settings.run_dispatcher is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("KEPUBOT_WEBHOOK_URL", "bot.example.org/hook"),
+        ("KEPUBOT_WEBHOOK_SECRET", "has spaces"),
+        ("KEPUBOT_LOG_FORMAT", "xml"),
+    ],
+)
+def test_bad_webhook_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        load_settings()
+
+
+def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    result = CliRunner().invoke(main, ["run", "--webhook-url", "https://bot.example.org/hook"])
+    assert result.exit_code == 2
+    assert "KEPUBOT_WEBHOOK_SECRET" in result.output

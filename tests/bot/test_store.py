@@ -24,8 +24,8 @@ def _counts(engine: Engine) -> dict[str, int]:
         }
 
 
-def test_seeding_twice_adds_nothing(tmp_path: Path) -> None:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_seeding_twice_adds_nothing(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url)
     migrate(engine)
     assert seed(engine) is True
     first = _counts(engine)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,17 +25,15 @@ def api() -> Iterator[HttpBotAPI]:
 
 @pytest.fixture
 def bot_process(
-    api: HttpBotAPI, template_db: Path, tmp_path: Path, jieba_cache: Path
+    api: HttpBotAPI, db_url: str, tmp_path: Path, jieba_cache: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     base_url = api.start()
-    db = tmp_path / "kepubot.db"
-    shutil.copyfile(template_db, db)
     cli = Path(sys.executable).with_name("kepubot")
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "KEPUBOT_TELEGRAM_BASE_URL": base_url,
-        "KEPUBOT_DATABASE_URL": f"sqlite:///{db}",
+        "KEPUBOT_DATABASE_URL": db_url,
         "KEPUBOT_JIEBA_CACHE_DIR": str(jieba_cache),
         "KEPUBOT_LOG_LEVEL": "DEBUG",
     }

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
+from telegram import Update
 from telegram.ext import Application
 
 from bot import messages
+from bot.local_api import FakeBotAPI
 from bot.services import Services
 from handlers.guards import organizer_only
-from tests.conftest import Send
-from tests.helpers.updates import USER_ID
+from tests.conftest import NOW, Send
+from tests.helpers.updates import USER_ID, make_message
 
 
 async def test_a_message_records_its_sender(send: Send, services: Services) -> None:
@@ -54,3 +57,26 @@ async def test_organizer_only_lets_organizers_in(
     services.people.grant(USER_ID, by=1)
     await send("/secret")
     assert ran == [1]
+
+
+async def test_a_redelivered_update_has_one_effect(app: Application, bot_api: FakeBotAPI) -> None:
+    """Telegram retries an update it got no 200 for: the second copy is dropped."""
+    update = make_message(
+        "/submit https://www.bilibili.com/video/BV1xx411c7mD", bot=app.bot, when=NOW
+    )
+    again = Update.de_json(update.to_dict(), app.bot)
+    await app.process_update(update)
+    replies = len(bot_api.sent_messages)
+    await app.process_update(again)
+    await app.process_update(make_message("你好", bot=app.bot, when=NOW))
+    assert replies >= 1
+    assert len(bot_api.sent_messages) == replies + 1  # the copy: nothing; the new one: a reply
+
+
+async def test_one_update_delivered_to_two_processes_at_once_runs_once(
+    app: Application, bot_api: FakeBotAPI
+) -> None:
+    update = make_message("科普日什么时候开始", bot=app.bot, when=NOW)
+    copies = [Update.de_json(update.to_dict(), app.bot) for _ in range(5)]
+    await asyncio.gather(*(app.process_update(copy) for copy in copies))
+    assert len(bot_api.sent_messages) == 1

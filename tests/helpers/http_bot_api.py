@@ -23,6 +23,10 @@ class HttpBotAPI:
     updates: deque[dict[str, Any]] = field(default_factory=deque)
     sent: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    webhooks: list[dict[str, Any]] = field(default_factory=list)
+    send_delay: float = 0.0
+    """Seconds each sendMessage takes (a slow Telegram, to catch a bot mid-broadcast)."""
+    """The parameters of every setWebhook call."""
     _next_update: int = 1
     _next_message: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -49,32 +53,39 @@ class HttpBotAPI:
         self._server.server_close()
 
     def send_text(self, text: str, *, user_id: int = 7001, chat_type: str = "private") -> None:
+        """Queue a message for the bot's next getUpdates."""
+        update = self.make_update(text, user_id=user_id, chat_type=chat_type)
+        with self._lock:
+            self.updates.append(update)
+
+    def make_update(
+        self, text: str, *, user_id: int = 7001, chat_type: str = "private"
+    ) -> dict[str, Any]:
+        """A message update with the next update id (to post to a webhook yourself)."""
         with self._lock:
             update_id, self._next_update = self._next_update, self._next_update + 1
             message_id, self._next_message = self._next_message, self._next_message + 1
-            entities = (
-                [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-                if text.startswith("/")
-                else []
-            )
-            self.updates.append(
-                {
-                    "update_id": update_id,
-                    "message": {
-                        "message_id": message_id,
-                        "date": int(time.time()),
-                        "chat": {"id": user_id, "type": chat_type, "first_name": "测试"},
-                        "from": {
-                            "id": user_id,
-                            "is_bot": False,
-                            "first_name": "测试",
-                            "language_code": "zh-hans",
-                        },
-                        "text": text,
-                        "entities": entities,
-                    },
-                }
-            )
+        entities = (
+            [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            if text.startswith("/")
+            else []
+        )
+        return {
+            "update_id": update_id,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": chat_type, "first_name": "测试"},
+                "from": {
+                    "id": user_id,
+                    "is_bot": False,
+                    "first_name": "测试",
+                    "language_code": "zh-hans",
+                },
+                "text": text,
+                "entities": entities,
+            },
+        }
 
     def wait_for_replies(self, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
@@ -103,9 +114,15 @@ class HttpBotAPI:
             result: Any = BOT
         elif method in ("deleteWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery"):
             result = True
+        elif method == "setWebhook":
+            with self._lock:
+                self.webhooks.append(params)
+            result = True
         elif method == "getUpdates":
             result = self._poll(params)
         elif method == "sendMessage":
+            if self.send_delay:
+                time.sleep(self.send_delay)
             with self._lock:
                 self.sent.append(params)
                 message_id, self._next_message = self._next_message, self._next_message + 1

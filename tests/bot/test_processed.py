@@ -1,0 +1,50 @@
+"""The ledger of processed update ids: first sight, re-delivery, expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from bot.models import ProcessedUpdate
+from bot.processed import KEEP, ProcessedUpdates
+from content.db import create_db_engine
+from tests.conftest import NOW
+from tests.helpers.fake_time import FakeTime
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def test_an_update_is_new_once(engine: Engine) -> None:
+    ledger = ProcessedUpdates(engine, lambda: NOW)
+    assert ledger.first_sight(900_000_001)
+    assert not ledger.first_sight(900_000_001)
+    assert ledger.first_sight(900_000_002)
+
+
+def test_ids_are_forgotten_after_a_day(engine: Engine) -> None:
+    time = FakeTime(NOW)
+    ledger = ProcessedUpdates(engine, time.now, monotonic=time.monotonic)
+    assert ledger.first_sight(1)
+    time.elapsed += KEEP.total_seconds() + 3600
+    assert ledger.first_sight(2)  # purges on the way
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(ProcessedUpdate)).one() == 1
+    assert ledger.first_sight(1)  # a day later, an id is unknown again
+
+
+def test_purge_keeps_recent_ids(engine: Engine) -> None:
+    time = FakeTime(NOW)
+    ledger = ProcessedUpdates(engine, time.now)
+    ledger.first_sight(1)
+    time.elapsed += timedelta(hours=1).total_seconds()
+    assert ledger.purge() == 0
+    assert not ledger.first_sight(1)
