@@ -73,7 +73,7 @@ async def _answer_message(
     message: Message, question: str, context: ContextTypes.DEFAULT_TYPE
 ) -> None:
     user_id = message.from_user.id if message.from_user else None
-    await context.bot.send_chat_action(message.chat_id, "typing")
+    # No "typing…" first: an answer takes a millisecond, the extra request would cost more.
     answer = await services(context).questions.ask_async(question, user_id)
     in_group = message.chat.type != "private"
     await send_answer(context, message.chat_id, answer, reply_to=message if in_group else None)
