@@ -4,24 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-ALLOWED_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "a",
-    "code",
-    "pre",
-    "span",
-    "tg-spoiler",
-    "tg-emoji",
-    "blockquote",
-}
+from bot.formatting import ALLOWED_TAGS  # Telegram's list, kept in one place
+
 MAX_CHARS = 4096
 
 
