@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 if TYPE_CHECKING:
@@ -79,8 +81,33 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*(.+)$", re.M)
+
+
+def _script_heads() -> set[str]:
+    """The newest revisions of the migration scripts, read from their files (no Alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            ids = set(re.findall(r"[\"']([^\"']+)[\"']", value))
+            (revisions if name == "revision" else parents).update(ids)
+    return revisions - parents
+
+
+def _current_heads(engine: Engine) -> set[str] | None:
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return None  # a new database: no version table yet
+    return {row[0] for row in rows}
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema up to date; never drops organizer data."""
+    if _current_heads(engine) == _script_heads():
+        return  # the usual case, answered without loading Alembic (a quicker first answer)
     # Alembic is imported here, not at module level: most commands never need it.
     from alembic import command
     from alembic.runtime.migration import MigrationContext

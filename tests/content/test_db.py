@@ -108,3 +108,13 @@ def test_ping_fails_when_the_database_is_gone(tmp_path: Path) -> None:
     with pytest.raises(OperationalError):
         ping(absent)
     absent.dispose()
+
+
+def test_the_schema_check_needs_no_alembic_when_up_to_date(tmp_path: Path) -> None:
+    from content.db import _current_heads, _script_heads, create_db_engine, migrate
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert _current_heads(engine) is None  # a new database
+    migrate(engine)
+    assert _current_heads(engine) == _script_heads() != set()
+    engine.dispose()
