@@ -77,6 +77,11 @@ class Knowledge:
     """Corrects homophone typos of known words (主提 → 主题)."""
     related_events: dict[str, list[Event]] = field(default_factory=dict)
     _audience_fits: dict[tuple[str, ...], dict[str, bool]] = field(default_factory=dict)
+    _audience_events: dict[tuple[str, ...], list[Event]] = field(default_factory=dict)
+    events_by_district: dict[str, list[Event]] = field(default_factory=dict)
+    activity_audience_text: dict[str, str] = field(default_factory=dict)
+    """Normalized audience and description of each activity (who it is for)."""
+    """Events by district, their own or their venue's."""
     """Memo: events that belong to an activity (by name or category)."""
 
     def get(self, kind: type, ident: str | None) -> object | None:
@@ -105,6 +110,17 @@ class Knowledge:
             verdicts = {a: any(f in a for f in forms) for a in set(self.event_audience.values())}
             found = {ident: verdicts[a] for ident, a in self.event_audience.items()}
             self._audience_fits[forms] = found
+        return found
+
+    def audience_events(self, forms: tuple[str, ...], *, open_ones: bool = False) -> list[Event]:
+        """Events whose audience matches any of `forms`, by time; with `open_ones`, also
+        those that name no audience (memoized)."""
+        key = (*forms, str(open_ones))
+        found = self._audience_events.get(key)
+        if found is None:
+            fits = self.audience_fit(forms)
+            found = [e for e in self.events if fits.get(e.id, open_ones)]
+            self._audience_events[key] = found
         return found
 
     def events_between(self, start: date, end: date) -> list[Event]:
@@ -252,6 +268,15 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for day in k.event_days(event):
             by_day[day].append(event)
     k.events_by_day = dict(by_day)
+    k.activity_audience_text = {
+        a.id: normalize(" ".join([*a.audience, a.description])) for a in k.activities
+    }
+    by_district: dict[str, list[Event]] = defaultdict(list)
+    for event in k.events:
+        venue = k.venue_by_name.get(event.venue or "")
+        for district in {event.district, venue.district if venue else None} - {None}:
+            by_district[district].append(event)  # type: ignore[index]
+    k.events_by_district = dict(by_district)
 
     k.organizer_faqs = frozenset(f.id for f in k.faqs if f.source == ORGANIZER)
     k.event_text = {

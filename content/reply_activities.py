@@ -8,6 +8,7 @@ from content.models import (
     Event,
 )
 from content.reply_base import (
+    MAX_LISTED_EVENTS,
     RETRIEVAL_MIN_COVERAGE,
     Reply,
     ReplyBase,
@@ -77,7 +78,9 @@ class ActivityReplies(ReplyBase):
             lines.append(W.ACTIVITY_EVENTS + "\n" + self.event_lines(events))
         elif not a.description:
             lines.append(W.ACTIVITY_NO_DETAIL.format(contact=self.contact_text()))
-        return self.reply("\n".join(lines), "activities", a.id, *(e.id for e in events))
+        return self.reply(
+            "\n".join(lines), "activities", a.id, *(e.id for e in events[:MAX_LISTED_EVENTS])
+        )
 
     def activities_brief(self, activities: list[Activity]) -> Reply:
         """Several activities asked about at once: one line each."""
@@ -104,7 +107,7 @@ class ActivityReplies(ReplyBase):
                 head + "\n" + self.event_lines(events, detail=True),
                 "activities",
                 a.id,
-                *(e.id for e in events),
+                *(e.id for e in events[:MAX_LISTED_EVENTS]),
             )
         what = (
             W.WHAT_PLACE_TIME
@@ -149,10 +152,9 @@ class ActivityReplies(ReplyBase):
         acts = [
             a
             for a in self.k.activities
-            if any(f in normalize(" ".join([*a.audience, a.description])) for f in forms)
+            if any(f in self.k.activity_audience_text.get(a.id, "") for f in forms)
         ]
-        fits = self.k.audience_fit(tuple(forms))
-        events = [e for e in self.k.events if fits.get(e.id, False)]
+        events = self.k.audience_events(tuple(forms))
         parts = []
         if acts:
             lines = "\n".join(f"· {a.name}：{first_sentence(a.description)}" for a in acts)
@@ -162,7 +164,10 @@ class ActivityReplies(ReplyBase):
         if not parts:
             return self.activity_overview()
         return self.reply(
-            "\n".join(parts), "activities", *(a.id for a in acts), *(e.id for e in events)
+            "\n".join(parts),
+            "activities",
+            *(a.id for a in acts),
+            *(e.id for e in events[:MAX_LISTED_EVENTS]),
         )
 
     def activity_overview(self) -> Reply:

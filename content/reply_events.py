@@ -90,22 +90,27 @@ class EventReplies(ReplyBase):
             return self.reply(text, "events", self.c.id)
         districts, venues, citywide = self._event_filters(p)
         rng = p.dates
-        events = self.k.events_between(rng.start, rng.end) if rng else list(self.k.events)
-        if districts:
-            events = [
-                e
-                for e in events
-                if e.district in districts or self._venue_district(e) in districts
-            ]
-        elif citywide:
-            events = [e for e in events if e.id in self.k.citywide_events]
+        if districts:  # from the district index, not a scan of every event
+            found = {e.id: e for d in districts for e in self.k.events_by_district.get(d, [])}
+            if rng:
+                events = [e for e in self.k.events_between(rng.start, rng.end) if e.id in found]
+            else:
+                events = sorted(found.values(), key=lambda e: (e.start, e.title))
+        else:
+            events = self.k.events_between(rng.start, rng.end) if rng else list(self.k.events)
+            if citywide:
+                events = [e for e in events if e.id in self.k.citywide_events]
         if venues:
             names = {v.name for v in venues}
             events = [e for e in events if e.venue in names]
         forms = self.forms_of(p.audiences)
         if forms:
-            fits = self.k.audience_fit(tuple(forms))
-            events = [e for e in events if fits.get(e.id, True)] or events
+            if len(events) == len(self.k.events):  # all events: the memoized list
+                fitting = self.k.audience_events(tuple(forms), open_ones=True)
+            else:
+                fits = self.k.audience_fit(tuple(forms))
+                fitting = [e for e in events if fits.get(e.id, True)]
+            events = fitting or events
         if p.part_of_day:  # 今晚, 下午: events starting in that part of the day
             low, high = PART_HOURS[p.part_of_day]
             events = [
@@ -119,12 +124,8 @@ class EventReplies(ReplyBase):
             text = W.EVENTS_FOUND.format(
                 scope=scope, count=len(events), lines=self.event_lines(events)
             )
-            return self.reply(text, "events", *(e.id for e in events))
+            return self.reply(text, "events", *(e.id for e in events[:MAX_LISTED_EVENTS]))
         return self._no_events(p, scope, districts)
-
-    def _venue_district(self, e: Event) -> str | None:
-        venue = self.k.venue_by_name.get(e.venue or "")
-        return venue.district if venue else None
 
     def _topic_events(self, p: Parsed, *, narrowed: bool) -> set[str] | None:
         """Events matching the question's topic words, if it names a topic at all.
@@ -261,7 +262,9 @@ class EventReplies(ReplyBase):
         events = [e for e in self.k.events if e.venue == v.name]
         if events:
             lines.append(W.ACTIVITY_EVENTS + "\n" + self.event_lines(events))
-        return self.reply("\n".join(lines), "venues", v.id, *(e.id for e in events))
+        return self.reply(
+            "\n".join(lines), "venues", v.id, *(e.id for e in events[:MAX_LISTED_EVENTS])
+        )
 
     def on_venues(self, p: Parsed) -> Reply:
         venue = self.k.get(Venue, p.first("venue"))
