@@ -1,7 +1,8 @@
 """Everything the bot itself says (not the answers, which come from the content store).
 
 Organizers may reword these freely. Texts marked HTML go out in HTML parse mode as they are;
-`{name}` placeholders are filled with escaped values.
+`{name}` placeholders are filled with escaped values, `{hashtag}` with the campaign's topic tag
+from the content store.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ WELCOME = (  # HTML
     "• 活动总结怎么报送、遇到问题联系谁\n"
     "• 各区县的活动和场馆\n\n"
     "直接把问题发给我就行。在群里请用 /ask 问题，或者 @我。\n"
-    "发布了带 #千万IP创科普# 话题的科普短视频？把链接发给我即可投稿。\n"
+    "发布了带 {hashtag} 话题的科普短视频？把链接发给我即可投稿。\n"
     "发送 /subscribe 订阅活动通知，/help 查看使用说明。"
 )
 
@@ -24,7 +25,7 @@ HELP = (  # HTML
     "• /ask 问题 —— 提问（群聊中也可用）\n"
     "• 在群里 @我 并附上问题，我也会回答\n"
     "• 回答下方的按钮是相关问题，点一下即可继续提问\n\n"
-    "<b>科普短视频投稿（#千万IP创科普#）</b>\n"
+    "<b>科普短视频投稿（{hashtag}）</b>\n"
     "• /submit 链接 —— 提交视频链接（私聊时直接发链接也可以）\n"
     "• /mine —— 我提交的视频和审核状态\n"
     "• /showcase —— 已通过审核的优秀视频\n\n"

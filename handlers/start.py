@@ -7,18 +7,21 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandl
 
 from bot import messages
 from bot.formatting import escape
+from bot.services import services_from
 
 
 async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the user and say what the bot can do."""
     user = update.effective_user
     name = f"，{escape(user.first_name)}" if user and user.first_name else ""
-    await update.effective_message.reply_html(messages.WELCOME.format(name=name))
+    hashtag = escape(services_from(context.bot_data).submissions.hashtag)
+    await update.effective_message.reply_html(messages.WELCOME.format(name=name, hashtag=hashtag))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain how to ask questions."""
-    await update.effective_message.reply_html(messages.HELP)
+    hashtag = escape(services_from(context.bot_data).submissions.hashtag)
+    await update.effective_message.reply_html(messages.HELP.format(hashtag=hashtag))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

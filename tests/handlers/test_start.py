@@ -15,7 +15,7 @@ async def test_start_welcomes_in_chinese_html(send: Send) -> None:
 
 async def test_help_explains_usage(send: Send) -> None:
     [reply] = await send("/help")
-    assert reply.params["text"] == messages.HELP
+    assert reply.params["text"] == messages.HELP.format(hashtag="#千万IP创科普#")  # from the store
     assert reply.params["parse_mode"] == "HTML"
 
 
