@@ -147,11 +147,6 @@ class FakeBotAPI:
         message["message_id"] = int(params.get("message_id", message["message_id"]))
         return message
 
-    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
-        message = self._message(params, text=params.get("text", ""))
-        message["message_id"] = int(params.get("message_id", message["message_id"]))
-        return message
-
     def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         document = {"file_id": "doc-1", "file_unique_id": "doc-1"}
         return self._message(params, document=document, caption=params.get("caption"))

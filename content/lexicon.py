@@ -31,6 +31,16 @@ class Lexicon:
     asks_practical: tuple[str, ...]
     asks_count: tuple[str, ...]
     asks_specifics: tuple[str, ...]
+    asks_list: tuple[str, ...]
+    asks_definition: tuple[str, ...]
+    activity_groups: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def activity_group(self, text: str) -> str | None:
+        """The kind of activity a text names as a group (特色活动 → featured), if any."""
+        return next(
+            (g for g, words in self.activity_groups if any(w in text for w in words)), None
+        )
+
     asks_yesno: tuple[str, ...]
     audiences: dict[str, tuple[str, ...]]
     synonyms: dict[str, str]
@@ -86,6 +96,12 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         asks_practical=words("asks_practical"),
         asks_count=words("asks_count"),
         asks_specifics=words("asks_specifics"),
+        asks_list=words("asks_list"),
+        asks_definition=words("asks_definition"),
+        activity_groups=tuple(
+            (str(group), tuple(normalize(str(w)) for w in names))
+            for group, names in data["activity_groups"].items()
+        ),
         asks_yesno=words("asks_yesno"),
         audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
         synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},

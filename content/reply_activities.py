@@ -34,8 +34,8 @@ class ActivityReplies(ReplyBase):
     def on_activities(self, p: Parsed) -> Reply:
         t = p.text
         mentioned = [self._activity(i) for i in p.mentions.get("activity", [])]
-        group = _asked_group(t)
-        lists_group = group is not None and any(w in t for w in _LIST_WORDS)
+        group = self.lexicon.activity_group(t)
+        lists_group = group is not None and any(w in t for w in self.lexicon.asks_list)
         if mentioned and lists_group and all(a.kind == "key" for a in mentioned):
             return self.activity_group(group)  # 系列特色活动一共几项
         if len(mentioned) > 1 and not (p.asks_place or p.asks_time):
@@ -47,7 +47,7 @@ class ActivityReplies(ReplyBase):
             and _is_group_alias(mentioned[0], t)
         ):
             activity = mentioned[0]
-            definition = any(w in t for w in _DEFINITION_WORDS)
+            definition = any(w in t for w in self.lexicon.asks_definition)
             if (p.asks_place or p.asks_time or p.asks_practical) and not definition:
                 return self.activity_logistics(activity, p)
             return self.activity_detail(activity)
@@ -185,24 +185,6 @@ class ActivityReplies(ReplyBase):
         if self.k.events:
             lines.append(W.ACTIVITY_OVERVIEW_TAIL)
         return self.reply("\n".join(lines), "activities", *(a.id for a in key + joint))
-
-
-_LIST_WORDS = ("一共", "几项", "几个", "多少", "哪些", "分别", "有什么", "有啥", "包括", "列举")
-_DEFINITION_WORDS = ("是什么", "是啥", "是指", "指什么", "什么意思", "是进", "包括", "内容")
-
-_GROUP_WORDS = (
-    ("featured", ("特色活动",)),
-    ("joint", ("联合行动", "专项行动")),
-    ("key", ("重点活动", "主要活动", "重点示范")),
-    ("district", ("区县主场", "区县活动")),
-)
-
-
-def _asked_group(text: str) -> str | None:
-    for group, words in _GROUP_WORDS:
-        if any(w in text for w in words):
-            return group
-    return None
 
 
 def _is_group_alias(activity: Activity, text: str) -> bool:

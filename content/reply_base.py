@@ -47,6 +47,7 @@ class ReplyBase:
 
     def __init__(self, k: Knowledge, now: datetime, lexicon: Lexicon) -> None:
         self.k = k
+        self.lexicon = lexicon
         self.kinds = lexicon.event_kinds
         self.video_platforms = lexicon.video_platforms
         self.audience_forms = lexicon.audiences

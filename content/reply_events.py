@@ -133,7 +133,7 @@ class EventReplies(ReplyBase):
         Once a date or place narrows the list, a kind of event (讲座, 展览) is no topic.
         """
         kinds = self.kinds if narrowed else frozenset()
-        if not [w for w in p.event_topic if not _is_event_cue(w) and w not in kinds]:
+        if not [w for w in p.event_topic if w not in kinds]:
             return None
         return {h.id for h in p.event_hits if h.coverage >= 0.5}
 
@@ -280,32 +280,6 @@ class EventReplies(ReplyBase):
             "venues",
             *(v.id for v in self.k.venues[:30]),
         )
-
-
-_EVENT_CUES = (
-    "活动",
-    "有什么",
-    "有啥",
-    "哪些",
-    "安排",
-    "展",
-    "展览",
-    "可以",
-    "参加",
-    "去",
-    "玩",
-    "好玩",
-    "在展",
-    "什么",
-    "呢",
-    "有",
-    "吗",
-    "么",
-)
-
-
-def _is_event_cue(word: str) -> bool:
-    return word in _EVENT_CUES or word.startswith("~")
 
 
 def _relative_word(day: date, today: date) -> str:

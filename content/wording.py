@@ -80,7 +80,6 @@ EVENT_DETAIL = "{title}\n时间：{when}\n地点：{place}"
 EVENT_FIELD = "{label}：{value}"
 EVENT_NO_PRACTICAL = "{what}信息暂未公布，可咨询{contact}。"
 
-VENUE_DETAIL = "{name}"
 VENUE_LIST = "已登记的场馆（{count}个）：\n{lines}"
 
 CREATORS = (
@@ -126,7 +125,6 @@ FALLBACK = (
     "其他问题可咨询{contact}。"
 )
 FALLBACK_SUGGEST = "你是不是想问："
-UNKNOWN_IN_SCOPE = "通知中没有这方面的信息。如需了解，请咨询{contact}。"
 
 WHAT_PLACE = "地点"
 WHAT_TIME = "时间"
