@@ -142,6 +142,8 @@ class Figures:
     rate: float = 0.0
     latencies: list[float] = field(default_factory=list)
     lost: int = 0
+    cpu_ms: float = 0.0
+    """The bot process's CPU time per reply in the peak phase (all its threads)."""
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -153,12 +155,16 @@ class Figures:
         return (
             f"{self.name:<8} peak {self.peak:7.1f} updates/s | at {self.rate:6.1f}/s: "
             f"p50 {self.percentile(50):6.1f} ms, p99 {self.percentile(99):6.1f} ms "
-            f"({len(self.latencies)} replies, {self.lost} unanswered)"
+            f"({len(self.latencies)} replies, {self.lost} unanswered) | "
+            f"CPU {self.cpu_ms:.2f} ms/update"
         )
 
 
-async def closed_loop(api: FakeApi, users: int, concurrency: int, seconds: float) -> float:
-    """`concurrency` users each ask again as soon as answered; returns replies per second."""
+async def closed_loop(
+    api: FakeApi, users: int, concurrency: int, seconds: float
+) -> tuple[float, int]:
+    """`concurrency` users each ask again as soon as answered; returns replies per second
+    (after the first second) and all replies."""
     pool = itertools.cycle(random.Random(1).sample(range(100_000, 100_000 + users), users))
     done = 0
     deadline = time.perf_counter() + seconds
@@ -178,7 +184,7 @@ async def closed_loop(api: FakeApi, users: int, concurrency: int, seconds: float
     await asyncio.sleep(1.0)
     start_done, started = done, time.perf_counter()
     await warm
-    return (done - start_done) / (time.perf_counter() - started)
+    return (done - start_done) / (time.perf_counter() - started), done
 
 
 async def open_loop(
@@ -212,12 +218,16 @@ async def measure(name: str, command: list[str], env: dict[str, str], args: Any)
     server.listen(0, address="127.0.0.1")
     port = next(iter(server._sockets.values())).getsockname()[1]
     env = {**env, "KEPUBOT_TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot"}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_path = Path(tempfile.gettempdir()) / f"kepubot-load-{name}.log"
+    with log_path.open("wb") as log_file:  # a pipe nobody reads would stall the bot once full
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     figures = Figures(name)
     try:
         await asyncio.wait_for(api.polled.wait(), STARTUP_SECONDS)
         await asyncio.sleep(0.5)
-        figures.peak = await closed_loop(api, args.users, args.concurrency, args.seconds)
+        cpu_before = _cpu_seconds(process.pid)
+        figures.peak, replies = await closed_loop(api, args.users, args.concurrency, args.seconds)
+        figures.cpu_ms = (_cpu_seconds(process.pid) - cpu_before) / max(replies, 1) * 1000
         figures.rate = figures.peak / 2
         await asyncio.sleep(0.5)
         figures.latencies, figures.lost = await open_loop(
@@ -231,6 +241,12 @@ async def measure(name: str, command: list[str], env: dict[str, str], args: Any)
             process.kill()
         server.stop()
     return figures
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def echo_bot(base_url: str) -> None:
@@ -260,6 +276,8 @@ async def run(args: Any) -> None:
         }
         echo = [sys.executable, __file__, "--echo-bot"]
         kepubot = [str(Path(sys.executable).with_name("kepubot")), "run"]
+        if os.environ.get("BENCH_WRAP"):
+            kepubot = [sys.executable, os.environ["BENCH_WRAP"]]
         started = time.perf_counter()
         results = [
             await measure("echo", echo, env, args),

@@ -19,6 +19,8 @@ from bot.clock import Clock, system_clock
 from bot.dispatcher import Dispatcher, Sleep
 from bot.fetcher import PageFetcher, SafeFetcher
 from bot.flood import FloodGate
+from bot.group_commit import GroupCommit
+from bot.intake import Intake
 from bot.lease import Lease
 from bot.links import LinkRules
 from bot.logs import redact_secret
@@ -48,6 +50,7 @@ from handlers import (
     subscribe,
 )
 from handlers.delivery import TelegramSender
+from handlers.update_order import PerUserOrder
 from scheduler.wiring import schedule_jobs
 
 log = logging.getLogger(__name__)
@@ -101,11 +104,18 @@ def build_application(
     builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
+    if settings.concurrent_updates > 1:
+        builder = builder.concurrent_updates(PerUserOrder(settings.concurrent_updates))
+    import os as _o
+
+    if _o.environ.get("POOL"):
+        builder = builder.connection_pool_size(int(_o.environ["POOL"])).pool_timeout(10.0)
     application = (
         builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
     )
 
     people = People(engine, clock, settings.admin_ids)
+    writer = GroupCommit(engine)
     subscriptions = Subscriptions(engine, clock)
     outbox = Outbox(engine, clock)
     dispatcher = Dispatcher(
@@ -129,6 +139,7 @@ def build_application(
             answerer,
             clock,
             ensure_salt(engine, salt_setting),
+            writer=writer,
             observe=metrics.observe_answer,
         ),
         clock=clock,
@@ -149,15 +160,15 @@ def build_application(
             Cadence.from_settings(settings),
         ),
         lease=Lease(engine, clock, seconds=settings.scheduler_lease_seconds),
-        processed=ProcessedUpdates(engine, clock),
+        writer=writer,
+        intake=Intake(writer, ProcessedUpdates(engine, clock), people),
         metrics=metrics,
     )
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
     application.add_handlers(guards.metric_handlers, group=-4)  # count every update
-    application.add_handlers(guards.repeat_handlers, group=-3)  # re-delivered updates: drop
+    application.add_handlers(guards.intake_handlers, group=-3)  # ledger, sender; repeats: drop
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
-    application.add_handlers(guards.handlers, group=-1)  # record every user
     application.add_handlers(start.handlers)  # /start, /help
     application.add_handlers(subscribe.handlers)  # /subscribe, /unsubscribe, their buttons
     application.add_handlers(reminder_settings.handlers)  # /settings, its time buttons
@@ -210,6 +221,7 @@ async def _post_stop(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await services.dispatcher.stop()  # in case the application never got as far as stopping
+    await asyncio.to_thread(services.writer.close)
     await asyncio.to_thread(services.lease.release)
     services.metrics.stop()
     services.engine.dispose()

@@ -7,15 +7,16 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, Table
 from sqlmodel import Session, select
 
 from bot.clock import Clock
 from bot.models import BotUser, OrganizerRole
-from content.db import session_scope
+from content.db import session_scope, upsert, write_scope
 
 log = logging.getLogger(__name__)
 
+USERS: Table = BotUser.__table__  # type: ignore[attr-defined]
 TOUCH_INTERVAL_SECONDS = 300.0
 """A user's last_seen is written at most this often per process (one write, not one per message)."""
 
@@ -45,21 +46,33 @@ class People:
 
     def touch(self, user: UserInfo) -> None:
         """Record a user on first contact, and refresh last_seen now and then."""
+        if self.due(user.id):
+            with write_scope(self._engine) as connection:
+                self.record_contact(connection, user)
+
+    def due(self, user_id: int) -> bool:
+        """Whether this user's record is to be written now (first contact, or not lately)."""
         monotonic = time.monotonic()
-        last = self._touched.get(user.id)
+        last = self._touched.get(user_id)
         if last is not None and monotonic - last < TOUCH_INTERVAL_SECONDS:
-            return
-        self._touched[user.id] = monotonic
+            return False
+        self._touched[user_id] = monotonic
+        return True
+
+    def record_contact(self, connection: Connection, user: UserInfo) -> None:
+        """Write the user's record (in `connection`'s transaction): names, language, last
+        seen, and not blocked (they wrote to us, so they have not blocked the bot)."""
         now = self._clock()
-        with session_scope(self._engine) as session:
-            row = session.get(BotUser, user.id)
-            if row is None:
-                row = BotUser(id=user.id, first_seen=now, last_seen=now)
-            row.first_name, row.username = user.first_name, user.username
-            row.language = user.language
-            row.last_seen = now
-            row.blocked = False  # they wrote to us, so they have not blocked the bot
-            session.add(row)
+        row = {
+            "id": user.id,
+            "first_name": user.first_name,
+            "username": user.username,
+            "language": user.language,
+            "first_seen": now,
+            "last_seen": now,
+            "blocked": False,
+        }
+        upsert(connection, USERS, row, keep=("first_seen",))
 
     def mark_blocked(self, user_id: int) -> None:
         """Telegram said the user blocked the bot: send them nothing more."""

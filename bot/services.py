@@ -11,18 +11,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Connection, Engine, func, insert
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.dispatcher import Dispatcher
 from bot.flood import FloodGate
+from bot.group_commit import GroupCommit
+from bot.intake import Intake
 from bot.lease import Lease
 from bot.metrics import Metrics
 from bot.models import AskedQuestion
 from bot.outbox import Outbox
 from bot.people import People
-from bot.processed import ProcessedUpdates
 from bot.reminders import Reminders
 from bot.settings import Settings
 from bot.submissions import SubmissionService
@@ -33,6 +34,8 @@ from content.models import Meta, UnansweredQuestion
 
 SALT_META_KEY = "user_hash_salt"
 MAX_RECORDED_CHARS = 500
+RECORD_ASKED = insert(AskedQuestion)
+RECORD_UNANSWERED = insert(UnansweredQuestion)
 
 
 def ensure_salt(engine: Engine, configured: str | None = None) -> bytes:
@@ -81,9 +84,11 @@ class QuestionService:
         clock: Clock,
         salt: bytes,
         *,
+        writer: GroupCommit,
         observe: Callable[[Answer, float], None] | None = None,
     ) -> None:
         self._engine = engine
+        self._writer = writer
         self._answerer = answerer
         self._clock = clock
         self._salt = salt
@@ -106,22 +111,36 @@ class QuestionService:
         return answer
 
     async def ask_async(self, question: str, user_id: int | None = None) -> Answer:
-        """`ask` off the event loop."""
-        return await asyncio.to_thread(self.ask, question, user_id)
+        """`ask` from the event loop: in a thread when the answerer is to read the store,
+        else right here, as a computation over the in-memory snapshot (typically under a
+        millisecond) costs less than the hop to a thread, and the GIL would serialize it
+        anyway. The question log is queued for the group commit, never waited for."""
+        if self._answerer.reads_store_next():
+            return await asyncio.to_thread(self.ask, question, user_id)
+        return self.ask(question, user_id)
 
     def _record(self, question: str, answer: Answer, user_id: int | None, now: datetime) -> None:
-        """Count the question for statistics; keep its text only when it went unanswered."""
-        with session_scope(self._engine) as session:
-            session.add(
-                AskedQuestion(asked_at=now, intent=answer.intent, answered=answer.answered)
-            )
-            if not answer.answered:
-                user_hash = self.user_hash(user_id) if user_id is not None else None
-                text = question[:MAX_RECORDED_CHARS]
-                session.add(UnansweredQuestion(text=text, asked_at=now, user_hash=user_hash))
+        """Count the question for statistics; keep its text only when it went unanswered.
+
+        Written by the group commit without waiting for it: the answer does not depend on it.
+        """
+        asked = {"asked_at": now, "intent": answer.intent, "answered": answer.answered}
+        unanswered = None
+        if not answer.answered:
+            user_hash = self.user_hash(user_id) if user_id is not None else None
+            unanswered = {"text": question[:MAX_RECORDED_CHARS], "asked_at": now}
+            unanswered["user_hash"] = user_hash
+
+        def write(connection: Connection) -> None:
+            connection.execute(RECORD_ASKED, asked)
+            if unanswered is not None:
+                connection.execute(RECORD_UNANSWERED, unanswered)
+
+        self._writer.fire(write, "a question")
 
     def unanswered(self, limit: int = 20) -> list[UnansweredCount]:
         """The most frequent unanswered questions, most asked first."""
+        self._writer.flush()
         return most_unanswered(self._engine, limit)
 
     def reload(self) -> None:
@@ -169,8 +188,10 @@ class Services:
     """Plans the scheduled messages (digests, creator prompts, deadline reminders)."""
     lease: Lease
     """Lets one process run the scheduled jobs (released at shutdown)."""
-    processed: ProcessedUpdates
-    """Update ids already taken in (a re-delivered update is dropped)."""
+    writer: GroupCommit
+    """Commits the small writes of many updates together (closed at shutdown)."""
+    intake: Intake
+    """Takes every update in: the ledger of update ids (a re-delivery is dropped), the sender."""
     metrics: Metrics
 
 

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     run_dispatcher: bool = True
     """Drain the outbox in this process (off in all but one of several processes, until the
     scheduler's database lease chooses one)."""
+    concurrent_updates: int = Field(default=32, ge=1, le=1024)
+    """Updates handled at the same time (one user's always one after another); 1: in turn."""
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     """Serve Prometheus metrics on this port (None: no metrics server)."""
     metrics_listen: str = "127.0.0.1"

@@ -86,6 +86,13 @@ class Answerer:
         assert knowledge is not None
         return knowledge
 
+    def reads_store_next(self) -> bool:
+        """Whether the next `answer` reads the store (the first snapshot, or the periodic look
+        for content changed elsewhere); otherwise it is pure computation in memory."""
+        return (
+            self._knowledge is None or time.monotonic() - self._checked_at > REVISION_CHECK_SECONDS
+        )
+
     def answer(self, question: str, now: datetime) -> Answer:
         """Answer one question; `now` is an aware datetime (the injected clock)."""
         knowledge = self._snapshot()

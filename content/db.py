@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -24,6 +28,9 @@ WRITE_OPTION = "kepubot_write"
 """Execution option of the connections `session_scope` uses: the unit of work writes."""
 POSTGRES_POOL_SIZE = 10
 POSTGRES_MAX_OVERFLOW = 20
+
+_sqlite_writers: dict[str, threading.RLock] = {}
+_sqlite_writers_guard = threading.Lock()
 
 
 def create_db_engine(url: str) -> Engine:
@@ -127,13 +134,65 @@ def migrate(engine: Engine) -> None:
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One short unit of work that writes: commit on success, roll back on error.
 
-    On SQLite its transaction takes the write lock when it begins (see `create_db_engine`).
+    On SQLite its transaction takes the write lock when it begins (see `create_db_engine`),
+    and the writers of this process queue for it on a mutex first: SQLite's own busy handler
+    waits by sleeping (1, 2, 5 … 100 ms), far longer than a write here takes, so writers of
+    one process that met at BEGIN would mostly sleep. Other processes still meet at BEGIN.
     """
     writer = engine.execution_options(**{WRITE_OPTION: True})
-    with Session(writer, expire_on_commit=False) as session:
+    with _writer_turn(engine), Session(writer, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def write_scope(engine: Engine) -> Iterator[Connection]:
+    """`session_scope` without the ORM: one transaction that writes, on a Connection."""
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    with _writer_turn(engine), writer.begin() as connection:
+        yield connection
+
+
+def insert_or_ignore(connection: Connection, table: Table, values: dict[str, Any]) -> bool:
+    """Insert a row unless one with its key exists; True when it was inserted."""
+    statement = _statement(connection.dialect.name, table, "ignore", ())
+    return connection.execute(statement, values).first() is not None
+
+
+def upsert(
+    connection: Connection, table: Table, values: dict[str, Any], *, keep: tuple[str, ...] = ()
+) -> None:
+    """Insert a row, or update the one with its primary key (every column given but `keep`)."""
+    changed = tuple(sorted(name for name in values if name not in keep))
+    connection.execute(_statement(connection.dialect.name, table, "update", changed), values)
+
+
+@functools.cache
+def _statement(dialect: str, table: Table, conflict: str, changed: tuple[str, ...]) -> Any:
+    """A prepared INSERT … ON CONFLICT for `dialect`: built once, its values bound per call."""
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    key = [column.name for column in table.primary_key.columns]
+    if conflict == "ignore":  # RETURNING tells whether it was inserted (rowcount may not)
+        returned = list(table.primary_key.columns)
+        return statement.on_conflict_do_nothing(index_elements=key).returning(*returned)
+    updates = {name: statement.excluded[name] for name in changed if name not in key}
+    return statement.on_conflict_do_update(index_elements=key, set_=updates)
+
+
+@contextmanager
+def _writer_turn(engine: Engine) -> Iterator[None]:
+    """Hold this process's writer mutex of a SQLite file (nothing on other databases)."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    key = str(engine.url)
+    lock = _sqlite_writers.get(key)
+    if lock is None:
+        with _sqlite_writers_guard:
+            lock = _sqlite_writers.setdefault(key, threading.RLock())
+    with lock:
+        yield

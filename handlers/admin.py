@@ -67,6 +67,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Campaign statistics as text (no chart: no CJK font ships with the project)."""
     svc = services(context)
     tz = svc.settings.tz
+    await asyncio.to_thread(svc.writer.flush)  # the question log is written behind answers
     stats = await asyncio.to_thread(campaign_stats, svc.engine, svc.clock(), tz)
     for chunk in split_html(escape(format_stats(stats, tz))):
         await update.effective_message.reply_html(chunk)

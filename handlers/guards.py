@@ -1,4 +1,5 @@
-"""Cross-cutting checks shared by handlers: who is an organizer, and recording users."""
+"""Cross-cutting checks shared by handlers: taking updates in (the ledger and the sender's
+record), flood control, and who is an organizer."""
 
 from __future__ import annotations
 
@@ -52,10 +53,14 @@ async def count_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     services_from(context.bot_data).metrics.updates.labels(kind=update_kind(update)).inc()
 
 
-async def drop_repeats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop an update Telegram delivers a second time (it has had its effect already)."""
-    services = services_from(context.bot_data)
-    if not await asyncio.to_thread(services.processed.first_sight, update.update_id):
+async def admit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record the update and its sender; stop an update Telegram delivers a second time (it
+    has had its effect already)."""
+    user = update.effective_user
+    sender = None
+    if user is not None and not user.is_bot:
+        sender = UserInfo(user.id, user.first_name, user.username, user.language_code)
+    if not await services_from(context.bot_data).intake.admit(update.update_id, sender):
         raise ApplicationHandlerStop
 
 
@@ -78,20 +83,10 @@ async def limit_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     raise ApplicationHandlerStop
 
 
-async def track_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Record whoever sent the update (runs before every other handler)."""
-    user = update.effective_user
-    if user is None or user.is_bot:
-        return
-    info = UserInfo(user.id, user.first_name, user.username, user.language_code)
-    await asyncio.to_thread(services_from(context.bot_data).people.touch, info)
-
-
 # Group -4: every update is counted, re-deliveries too.
 metric_handlers: list[BaseHandler] = [TypeHandler(Update, count_update)]
-# Group -3: a re-delivered update goes no further, not even into flood control.
-repeat_handlers: list[BaseHandler] = [TypeHandler(Update, drop_repeats)]
+# Group -3: every user is recorded; a re-delivered update goes no further, not even into
+# flood control.
+intake_handlers: list[BaseHandler] = [TypeHandler(Update, admit)]
 # Group -2: flood control first, so a flood costs almost nothing and delays no one else.
 flood_handlers: list[BaseHandler] = [TypeHandler(Update, limit_flood)]
-# Group -1: runs for every update before the feature handlers, and lets them run too.
-handlers: list[BaseHandler] = [TypeHandler(Update, track_user)]

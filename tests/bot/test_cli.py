@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from bot.chat import run_chat
 from bot.cli import main
 from bot.clock import fixed_clock
+from bot.group_commit import GroupCommit
 from bot.services import QuestionService
 from bot.settings import Settings
 from content.answers import Answer, Answerer
@@ -113,11 +114,13 @@ def test_unanswered_lists_recorded_questions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     engine = create_db_engine(settings.database_url)
-    service = QuestionService(engine, answerer, fixed_clock(NOW), salt=b"s")
+    writer = GroupCommit(engine)
+    service = QuestionService(engine, answerer, fixed_clock(NOW), salt=b"s", writer=writer)
     fallback = Answer("?", intent="fallback")
     monkeypatch.setattr(answerer, "answer", lambda question, now: fallback)
     for question in ["火星有科普日吗", "火星有科普日吗", "月球呢"]:
         service.ask(question, user_id=1)
+    writer.close()
     engine.dispose()
     result = CliRunner().invoke(main, ["unanswered", "--limit", "1"])
     assert result.exit_code == 0

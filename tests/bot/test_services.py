@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.clock import fixed_clock
+from bot.group_commit import GroupCommit
 from bot.services import QuestionService, ShortKeys, ensure_salt
 from content.answers import Answer
 from content.db import create_db_engine
@@ -17,11 +21,17 @@ from tests.conftest import NOW
 class FakeAnswerer:
     """Answers questions containing 科普; everything else is a fallback."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, stale: bool = False) -> None:
         self.asked: list[tuple[str, datetime]] = []
+        self.threads: list[int] = []
+        self.stale = stale
+
+    def reads_store_next(self) -> bool:
+        return self.stale
 
     def answer(self, question: str, now: datetime) -> Answer:
         self.asked.append((question, now))
+        self.threads.append(threading.get_ident())
         if "科普" in question:
             return Answer("答案", intent="dates", sources=("cq",))
         return Answer("暂时无法回答。", intent="fallback")
@@ -30,26 +40,38 @@ class FakeAnswerer:
         pass
 
 
-def _service(engine: Engine, answerer: FakeAnswerer, now: datetime = NOW) -> QuestionService:
-    return QuestionService(engine, answerer, fixed_clock(now), salt=b"pepper")  # type: ignore[arg-type]
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(db_url)
+    yield engine
+    engine.dispose()
 
 
-def _engine(db_url: str) -> Engine:
-    return create_db_engine(db_url)
+@pytest.fixture
+def writer(engine: Engine) -> Iterator[GroupCommit]:
+    writer = GroupCommit(engine)
+    yield writer
+    writer.close()
 
 
-def test_answers_with_the_injected_clock(db_url: str) -> None:
+def _service(
+    writer: GroupCommit, answerer: FakeAnswerer, now: datetime = NOW, salt: bytes = b"pepper"
+) -> QuestionService:
+    return QuestionService(writer.engine, answerer, fixed_clock(now), salt=salt, writer=writer)  # type: ignore[arg-type]
+
+
+def test_answers_with_the_injected_clock(writer: GroupCommit) -> None:
     answerer = FakeAnswerer()
-    answer = _service(_engine(db_url), answerer).ask("  科普日   几号 ")
+    answer = _service(writer, answerer).ask("  科普日   几号 ")
     assert answer.intent == "dates"
     assert answerer.asked == [("科普日 几号", NOW)]
 
 
-def test_fallbacks_are_recorded_anonymously(db_url: str) -> None:
-    engine = _engine(db_url)
-    service = _service(engine, FakeAnswerer())
+def test_fallbacks_are_recorded_anonymously(engine: Engine, writer: GroupCommit) -> None:
+    service = _service(writer, FakeAnswerer())
     service.ask("科普日几号", user_id=42)
     service.ask("火星在哪", user_id=42)
+    writer.flush()  # the question log is written behind the answer
     with Session(engine) as session:
         [row] = session.exec(select(UnansweredQuestion)).all()
     assert row.text == "火星在哪"
@@ -59,39 +81,39 @@ def test_fallbacks_are_recorded_anonymously(db_url: str) -> None:
     assert len(row.user_hash or "") == 64
 
 
-def test_user_hash_depends_on_the_salt(db_url: str) -> None:
-    engine = _engine(db_url)
-    a = QuestionService(engine, FakeAnswerer(), fixed_clock(NOW), salt=b"a")  # type: ignore[arg-type]
-    b = QuestionService(engine, FakeAnswerer(), fixed_clock(NOW), salt=b"b")  # type: ignore[arg-type]
+def test_user_hash_depends_on_the_salt(writer: GroupCommit) -> None:
+    a = _service(writer, FakeAnswerer(), salt=b"a")
+    b = _service(writer, FakeAnswerer(), salt=b"b")
     assert a.user_hash(42) == a.user_hash(42) != b.user_hash(42)
 
 
-def test_blank_questions_are_not_recorded(db_url: str) -> None:
-    service = _service(_engine(db_url), FakeAnswerer())
+def test_blank_questions_are_not_recorded(writer: GroupCommit) -> None:
+    service = _service(writer, FakeAnswerer())
     service.ask("   ")
     assert service.unanswered() == []
 
 
-def test_most_frequent_unanswered_first(db_url: str) -> None:
-    engine = _engine(db_url)
+def test_most_frequent_unanswered_first(writer: GroupCommit) -> None:
     for offset, question in enumerate(["甲", "乙", "乙", "丙", "乙", "丙"]):
-        _service(engine, FakeAnswerer(), NOW + timedelta(minutes=offset)).ask(question)
-    rows = _service(engine, FakeAnswerer()).unanswered(limit=2)
+        _service(writer, FakeAnswerer(), NOW + timedelta(minutes=offset)).ask(question)
+    rows = _service(writer, FakeAnswerer()).unanswered(limit=2)  # flushes the log first
     assert [(r.text, r.count) for r in rows] == [("乙", 3), ("丙", 2)]
     assert rows[0].last_asked == NOW + timedelta(minutes=4)
 
 
-def test_salt_is_kept_in_the_database_unless_configured(db_url: str) -> None:
-    engine = _engine(db_url)
+def test_salt_is_kept_in_the_database_unless_configured(engine: Engine) -> None:
     first = ensure_salt(engine)
     assert first == ensure_salt(engine)
     assert len(first) == 32
     assert ensure_salt(engine, "configured") == b"configured"
 
 
-async def test_ask_async_runs_off_the_loop(db_url: str) -> None:
-    answer = await _service(_engine(db_url), FakeAnswerer()).ask_async("科普")
-    assert answer.answered
+async def test_ask_async_reads_the_store_off_the_loop_only(writer: GroupCommit) -> None:
+    fresh, stale = FakeAnswerer(), FakeAnswerer(stale=True)
+    assert (await _service(writer, fresh).ask_async("科普")).answered
+    assert (await _service(writer, stale).ask_async("科普")).answered
+    assert fresh.threads == [threading.get_ident()]  # in memory: on the event loop
+    assert stale.threads != [threading.get_ident()]  # reads the store first: in a thread
 
 
 def test_short_keys_forget_the_oldest() -> None:

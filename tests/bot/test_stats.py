@@ -39,6 +39,7 @@ def test_submissions_are_counted(services: Services) -> None:
 def test_questions_and_subscribers_per_day(services: Services) -> None:
     services.subscriptions.subscribe(1)
     services.questions.ask("科普日什么时候开始")
+    services.writer.flush()  # the question log is written behind the answer
     stats = campaign_stats(services.engine, NOW, TZ)
     assert stats.subscribers == 1 and stats.new_subscribers[NOW.date()] == 1
     assert stats.questions_per_day[NOW.date()] == 1 and stats.top_intents
