@@ -21,6 +21,7 @@ from bot.fetcher import PageFetcher, SafeFetcher
 from bot.flood import FloodGate
 from bot.group_commit import GroupCommit
 from bot.intake import Intake
+from bot.leadership import Leadership
 from bot.lease import Lease
 from bot.links import LinkRules
 from bot.logs import redact_secret
@@ -128,8 +129,16 @@ def build_application(
         monotonic=monotonic,
         sleep=sleep,
     )
+    lease = Lease(engine, clock, seconds=settings.scheduler_lease_seconds)
+    leadership = Leadership(
+        lease, on_lead=dispatcher.start, on_follow=dispatcher.stop, sleep=sleep
+    )
     metrics = Metrics()
-    metrics.watch(engine, lambda: (dispatcher.sent, dispatcher.flood_waits))
+    metrics.watch(
+        engine,
+        lambda: (dispatcher.sent, dispatcher.flood_waits),
+        leading=lambda: leadership.leading,
+    )
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
@@ -159,7 +168,8 @@ def build_application(
             outbox,
             Cadence.from_settings(settings),
         ),
-        lease=Lease(engine, clock, seconds=settings.scheduler_lease_seconds),
+        lease=lease,
+        leadership=leadership,
         writer=writer,
         intake=Intake(writer, ProcessedUpdates(engine, clock), people),
         metrics=metrics,
@@ -190,7 +200,7 @@ def build_application(
     # Digests, creator prompts and deadline reminders: every minute in the campaign time
     # zone, from the moment the application starts (scheduled broadcasts need no job: the
     # dispatcher sends them at their time).
-    if settings.scheduler_enabled and application.job_queue is not None:
+    if settings.scheduler_enabled and settings.run_dispatcher and application.job_queue:
         schedule_jobs(application.job_queue, settings.tz)
     return application
 
@@ -203,7 +213,7 @@ async def _post_init(application: Application) -> None:
     # of the collector's full passes, which would otherwise pause answers for ~100 ms.
     gc.freeze()
     if services.settings.run_dispatcher:
-        services.dispatcher.start()
+        await services.leadership.start()  # the lease holder starts its dispatcher
     if services.settings.metrics_port is not None:
         services.metrics.serve(services.settings.metrics_port, services.settings.metrics_listen)
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
@@ -215,12 +225,12 @@ async def _post_stop(application: Application) -> None:
     """No more updates: let the outbox's requests in flight finish while the HTTP client is
     still open (post_shutdown comes after it is closed)."""
     services: Services = application.bot_data[SERVICES_KEY]
-    await services.dispatcher.stop()
+    await services.leadership.stop()
 
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
-    await services.dispatcher.stop()  # in case the application never got as far as stopping
+    await services.leadership.stop()  # in case the application never got as far as stopping
     await asyncio.to_thread(services.writer.close)
     await asyncio.to_thread(services.lease.release)
     services.metrics.stop()

@@ -173,6 +173,7 @@ def _run_bot(settings: Settings) -> None:
 
 def _run_webhook(application: Application, settings: Settings) -> None:
     import asyncio
+    import functools
 
     from bot.services import services_from
     from bot.webhook import WebhookConfig, check_health, serve_webhook
@@ -185,8 +186,10 @@ def _run_webhook(application: Application, settings: Settings) -> None:
         port=settings.webhook_port,
         secret=settings.webhook_secret.get_secret_value(),
     )
-    engine = services_from(application.bot_data).engine
-    asyncio.run(serve_webhook(application, config, lambda: check_health(engine)))
+    services = services_from(application.bot_data)
+    leader = (lambda: services.leadership.leading) if settings.run_dispatcher else None
+    probe = functools.partial(check_health, services.engine, leader)
+    asyncio.run(serve_webhook(application, config, probe))
 
 
 @main.command()

@@ -155,7 +155,14 @@ class Dispatcher:
 
     def start(self) -> None:
         """Recover from a crash, then drain the outbox in the background until `stop()`."""
+        if self._runner is not None:
+            return
+        self._stopping = False
         self._runner = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
 
     async def stop(self) -> None:
         """Finish the requests in flight, then stop (pending rows wait for the next start)."""

@@ -64,10 +64,16 @@ class Metrics:
         self.answer_seconds.observe(seconds)
         self.questions.labels(answered=str(answer.answered).lower()).inc()
 
-    def watch(self, engine: Engine, sending: Callable[[], tuple[int, int]]) -> None:
-        """Also report the store's figures and the outbox's counters `sending()` returns
-        (messages sent, 429s received)."""
-        self.registry.register(_StoreCollector(engine, sending))
+    def watch(
+        self,
+        engine: Engine,
+        sending: Callable[[], tuple[int, int]],
+        *,
+        leading: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Also report the store's figures, the outbox's counters `sending()` returns
+        (messages sent, 429s received) and whether this process leads (`leading()`)."""
+        self.registry.register(_StoreCollector(engine, sending, leading))
 
     def serve(self, port: int, address: str = "127.0.0.1") -> None:
         """Serve /metrics on `port` from a daemon thread."""
@@ -84,11 +90,22 @@ class Metrics:
 class _StoreCollector(Collector):
     """Figures read at scrape time: from the database, and the dispatcher's counters."""
 
-    def __init__(self, engine: Engine, sending: Callable[[], tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        sending: Callable[[], tuple[int, int]],
+        leading: Callable[[], bool],
+    ) -> None:
         self._engine = engine
         self._sending = sending
+        self._leading = leading
 
     def collect(self) -> Iterator[Any]:
+        yield GaugeMetricFamily(
+            "kepubot_scheduler_leader",
+            "1 while this process holds the lease (runs the dispatcher and scheduled jobs)",
+            value=int(self._leading()),
+        )
         sent, floods = self._sending()
         yield CounterMetricFamily(
             "kepubot_outbox_sent", "Outbox messages this process delivered", value=sent

@@ -19,6 +19,7 @@ from bot.dispatcher import Dispatcher
 from bot.flood import FloodGate
 from bot.group_commit import GroupCommit
 from bot.intake import Intake
+from bot.leadership import Leadership
 from bot.lease import Lease
 from bot.metrics import Metrics
 from bot.models import AskedQuestion
@@ -187,7 +188,9 @@ class Services:
     reminders: Reminders
     """Plans the scheduled messages (digests, creator prompts, deadline reminders)."""
     lease: Lease
-    """Lets one process run the scheduled jobs (released at shutdown)."""
+    """Lets one process run the scheduled jobs and the dispatcher (released at shutdown)."""
+    leadership: Leadership
+    """Renews the lease; starts the dispatcher while this process holds it."""
     writer: GroupCommit
     """Commits the small writes of many updates together (closed at shutdown)."""
     intake: Intake

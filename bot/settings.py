@@ -60,8 +60,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     """Sent by Telegram in X-Telegram-Bot-Api-Secret-Token; the same for every process."""
     run_dispatcher: bool = True
-    """Drain the outbox in this process (off in all but one of several processes, until the
-    scheduler's database lease chooses one)."""
+    """Take part in choosing the sending process: the holder of the database lease drains the
+    outbox and runs the scheduled jobs. False: this process only handles updates."""
     concurrent_updates: int = Field(default=32, ge=1, le=1024)
     """Updates handled at the same time (one user's always one after another); 1: in turn."""
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
@@ -82,8 +82,9 @@ class Settings(BaseSettings):
     """Days before a reporting deadline to remind organizers (and on the day itself)."""
     deadline_reminder_time: str = "10:00"
     """Local time of the deadline reminders."""
-    scheduler_lease_seconds: int = Field(default=90, ge=10)
-    """How long the scheduler lease lasts unless renewed (a dead leader's lease expires)."""
+    scheduler_lease_seconds: int = Field(default=20, ge=8)
+    """How long the lease lasts unless renewed; every process renews or tries it every
+    quarter of this, so another takes over from a dead holder within 1.25 times it."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -27,6 +27,8 @@ async def test_metrics_count_updates_answers_and_store_figures(
     await send("今天吃什么")  # not in the store: unanswered
     services.submissions.submit("https://www.bilibili.com/video/BV1xx411c7mD", 42, "42:1")
     services.outbox.enqueue("broadcast", [1, 2, 3], {"parts": text_parts("通知")})
+    await services.leadership.tick()  # the only process: it leads
+    services.writer.flush()  # the question log is written behind the answers
     port = free_port()
     services.metrics.serve(port)
     try:
@@ -46,3 +48,5 @@ async def test_metrics_count_updates_answers_and_store_figures(
     assert found[("kepubot_outbox_sent_total", ())] == 0
     assert found[("kepubot_telegram_429_total", ())] == 0
     assert ("kepubot_telegram_reply_429_total", ()) in found
+    assert found[("kepubot_scheduler_leader", ())] == 1
+    await services.leadership.stop()

@@ -114,7 +114,7 @@ def test_updates_over_the_webhook_need_the_secret(
 ) -> None:
     bot = start_bot(KEPUBOT_LOG_FORMAT="json")
     health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
-    assert health == {"status": "ok", "database": "ok"}
+    assert health == {"status": "ok", "database": "ok", "scheduler": "leader"}
     [webhook] = api.webhooks
     assert webhook["url"] == f"http://127.0.0.1:{port}{PATH}"
     assert webhook["secret_token"] == SECRET

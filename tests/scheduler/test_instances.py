@@ -9,6 +9,7 @@ import pytest
 
 from bot.imports import import_path
 from bot.local_api import FakeBotAPI
+from bot.outbox import text_parts
 from tests.conftest import TZ
 from tests.scheduler.conftest import SAMPLE_EVENTS, FakeClock, MakeBot, at, days, received
 
@@ -51,8 +52,8 @@ async def test_a_dead_leaders_lease_expires_and_another_takes_over(make_bot: Mak
 
     assert await leader.tick(at("2024-09-16", "08:30")) == 0  # takes the lease
     assert not standby.services.lease.hold()
-    # The leader dies at 08:30 (no more ticks). Its lease runs out 90 s later.
-    await standby.tick(at("2024-09-16", "08:31"))
+    # The leader dies at 08:30 (no more ticks). Its lease runs out 20 s later.
+    await standby.tick(at("2024-09-16", "08:30") + timedelta(seconds=15))
     assert not standby.services.lease.hold()
     await standby.tick(at("2024-09-16", "09:00"))
     assert standby.services.lease.hold()
@@ -70,4 +71,42 @@ async def test_a_clean_shutdown_hands_over_at_once(make_bot: MakeBot) -> None:
     assert second.services.lease.hold()
     holder = second.services.lease.holder()
     assert holder is not None and holder.owner == second.services.lease.owner
-    assert holder.expires_at - first.clock.now() == timedelta(seconds=90)
+    assert holder.expires_at - first.clock.now() == timedelta(seconds=20)
+
+
+async def test_the_dispatcher_moves_to_the_next_lease_holder_within_30_seconds(
+    make_bot: MakeBot, fake_clock: FakeClock
+) -> None:
+    api = FakeBotAPI(clock=fake_clock.now)
+    first = await make_bot(api=api)
+    second = await make_bot(api=api)
+    fake_clock.set(at("2024-09-16", "08:00"))
+    try:
+        assert await first.services.leadership.tick()
+        assert not await second.services.leadership.tick()
+        assert first.services.dispatcher.running and not second.services.dispatcher.running
+
+        # The leader dies: no more renewals, and its dispatcher dies with it.
+        await first.services.dispatcher.stop()
+        died_at = fake_clock.now()
+        renew = second.services.leadership.renew_every
+        while not await second.services.leadership.tick():
+            await fake_clock.sleep(renew)
+        assert fake_clock.now() - died_at <= timedelta(seconds=30)
+        assert second.services.dispatcher.running
+
+        # What is queued now goes out once, from the new leader.
+        enqueued = second.services.outbox.enqueue(
+            "broadcast", [201, 202, 203], {"parts": text_parts("换手之后")}
+        )
+        second.services.dispatcher.wake()
+        for _ in range(200):
+            figures = second.services.outbox.figures(enqueued.broadcast_id)
+            if figures.remaining == 0:
+                break
+            await fake_clock.sleep(0.5)
+        assert figures.sent == 3
+        assert sorted(int(c.params["chat_id"]) for c in api.sent_messages) == [201, 202, 203]
+    finally:
+        await first.services.leadership.stop()
+        await second.services.leadership.stop()
