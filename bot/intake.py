@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
 from bot.group_commit import GroupCommit
 from bot.people import People, UserInfo
 from bot.processed import ProcessedUpdates
+
+log = logging.getLogger(__name__)
 
 
 class Intake:
@@ -26,11 +30,23 @@ class Intake:
         self._people = people
 
     async def admit(self, update_id: int, sender: UserInfo | None) -> bool:
-        """Record the update (and its sender); False when it was taken in before."""
+        """Record the update (and its sender); False when it was taken in before.
+
+        With the database away the update goes on unrecorded: what needs no database (an
+        answer from the in-memory snapshot) is still given, and what does fails on its own
+        write, where the user is asked to try again. A re-delivery in that window is the
+        price of answering at all.
+        """
         if sender is not None and not self._people.due(sender.id):
             sender = None  # recorded lately: the ledger alone
         unit = functools.partial(self._admit, update_id=update_id, sender=sender)
-        return await asyncio.wrap_future(self._writer.submit(unit))
+        try:
+            return await asyncio.wrap_future(self._writer.submit(unit))
+        except OperationalError as exc:
+            log.warning("update %s goes on unrecorded: the database is away (%s)", update_id, exc)
+            if sender is not None:
+                self._people.forget(sender.id)  # record them once the database is back
+            return True
 
     def _admit(self, connection: Connection, *, update_id: int, sender: UserInfo | None) -> bool:
         if not self._processed.record(connection, update_id):

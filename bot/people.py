@@ -59,6 +59,10 @@ class People:
         self._touched[user_id] = monotonic
         return True
 
+    def forget(self, user_id: int) -> None:
+        """Their record was not written after all: write it at their next update."""
+        self._touched.pop(user_id, None)
+
     def record_contact(self, connection: Connection, user: UserInfo) -> None:
         """Write the user's record (in `connection`'s transaction): names, language, last
         seen, and not blocked (they wrote to us, so they have not blocked the bot)."""

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_OPTION = "kepubot_write"
 """Execution option of the connections `session_scope` uses: the unit of work writes."""
+SQLITE_BUSY_SECONDS = 10
+"""How long a SQLite write waits for another process's lock before it fails (then the user is
+asked to try again; an import of 5,000 events holds it about 5 s)."""
 POSTGRES_POOL_SIZE = 10
 POSTGRES_MAX_OVERFLOW = 20
 
@@ -46,7 +49,9 @@ def create_db_engine(url: str) -> Engine:
         )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -54,7 +59,7 @@ def create_db_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
         cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

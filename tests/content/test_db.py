@@ -96,7 +96,7 @@ def test_write_transactions_take_the_lock_up_front(engine: Engine) -> None:
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
 
 
 def test_ping_reaches_the_database(engine: Engine) -> None:

@@ -1,15 +1,16 @@
-"""Organizer-only buttons pressed, or crafted, by someone who is not an organizer: refused,
-logged with the user id, and nothing changes."""
+"""Organizer-only buttons pressed or crafted, and organizer commands forwarded, by someone who
+is not an organizer: refused, logged with the user id, and nothing changes."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
+from telegram import Update
 from telegram.ext import Application
 
 from bot import messages
-from bot.local_api import FakeBotAPI
+from bot.local_api import FakeBotAPI, message_update, user_payload
 from bot.services import Services
 from handlers import broadcast, content_updates, review
 from tests.conftest import NOW
@@ -59,3 +60,41 @@ async def test_a_crafted_button_gives_no_power(
     assert all(messages.ORGANIZERS_ONLY in c.params.get("text", "") for c in sent)
     assert services.outbox.recent(5) == []
     assert not services.people.is_organizer(STRANGER)
+
+
+ORGANIZER = 77_777
+ORGANIZER_COMMANDS = [
+    "/broadcast 科普日今天开幕",
+    "/broadcasts",
+    "/review",
+    "/stats",
+    f"/grant {STRANGER}",
+    f"/revoke {ORGANIZER}",
+    "/event",
+]
+
+
+@pytest.mark.parametrize("command", ORGANIZER_COMMANDS)
+async def test_a_forwarded_organizer_command_gives_no_power(
+    app: Application,
+    bot_api: FakeBotAPI,
+    services: Services,
+    caplog: pytest.LogCaptureFixture,
+    command: str,
+) -> None:
+    """A stranger forwards a message an organizer wrote: the sender is the stranger."""
+    services.people.grant(ORGANIZER, by=1)
+    payload = message_update(command, when=NOW, user_id=STRANGER)
+    payload["message"]["forward_origin"] = {
+        "type": "user",
+        "date": int(NOW.timestamp()),
+        "sender_user": user_payload(ORGANIZER),
+    }
+    with caplog.at_level(logging.WARNING):
+        await app.process_update(Update.de_json(payload, app.bot))
+    sent = [c.params["text"] for c in bot_api.sent_messages]
+    assert sent == [messages.ORGANIZERS_ONLY]
+    assert any(str(STRANGER) in r.getMessage() for r in caplog.records)
+    assert services.outbox.recent(5) == []
+    assert not services.people.is_organizer(STRANGER)
+    assert services.people.is_organizer(ORGANIZER)

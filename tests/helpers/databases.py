@@ -59,6 +59,22 @@ class PostgresDatabases:
         with self._admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
+    def refuse_connections(self, name: str, *, refuse: bool = True) -> None:
+        """An outage of one database: no new connections, and the open ones cut (as when the
+        server stops, without stopping the server the rest of the suite uses); `refuse=False`
+        ends it."""
+        with self._admin.connect() as conn:
+            allow = "false" if refuse else "true"
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {allow}'))
+            if refuse:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+
     def drop_leftovers(self) -> None:
         """Drop every database of this run (a test that failed may leave one behind)."""
         with self._admin.connect() as conn:
