@@ -276,8 +276,6 @@ async def run(args: Any) -> None:
         }
         echo = [sys.executable, __file__, "--echo-bot"]
         kepubot = [str(Path(sys.executable).with_name("kepubot")), "run"]
-        if os.environ.get("BENCH_WRAP"):
-            kepubot = [sys.executable, os.environ["BENCH_WRAP"]]
         started = time.perf_counter()
         results = [
             await measure("echo", echo, env, args),

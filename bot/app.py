@@ -51,10 +51,14 @@ from handlers import (
     subscribe,
 )
 from handlers.delivery import TelegramSender
+from handlers.inbox import DurableQueue, OrphanSweeper
 from handlers.update_order import PerUserOrder
 from scheduler.wiring import schedule_jobs
 
 log = logging.getLogger(__name__)
+
+ORPHANS_KEY = "orphan_updates"
+"""bot_data key of the sweeper that handles updates a dead process kept (handlers.inbox)."""
 
 
 def build_application(
@@ -102,21 +106,24 @@ def build_application(
         fetcher or SafeFetcher(link_rules),
         hashtag=campaign_hashtag(engine),
     )
-    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
+    people = People(engine, clock, settings.admin_ids)
+    writer = GroupCommit(engine)
+    intake = Intake(writer, ProcessedUpdates(engine, clock), people)
+    update_queue = DurableQueue(intake.receive)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .update_queue(update_queue)
+    )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     if settings.concurrent_updates > 1:
         builder = builder.concurrent_updates(PerUserOrder(settings.concurrent_updates))
-    import os as _o
-
-    if _o.environ.get("POOL"):
-        builder = builder.connection_pool_size(int(_o.environ["POOL"])).pool_timeout(10.0)
     application = (
         builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
     )
 
-    people = People(engine, clock, settings.admin_ids)
-    writer = GroupCommit(engine)
     subscriptions = Subscriptions(engine, clock)
     outbox = Outbox(engine, clock)
     dispatcher = Dispatcher(
@@ -171,8 +178,15 @@ def build_application(
         lease=lease,
         leadership=leadership,
         writer=writer,
-        intake=Intake(writer, ProcessedUpdates(engine, clock), people),
+        intake=intake,
         metrics=metrics,
+    )
+
+    application.bot_data[ORPHANS_KEY] = OrphanSweeper(
+        update_queue,
+        intake.orphans,
+        every=min(5.0, settings.orphan_update_seconds / 2),
+        older_than=timedelta(seconds=settings.orphan_update_seconds),
     )
 
     # All handlers, in the order they are tried (within group 0 the first match wins):
@@ -214,6 +228,7 @@ async def _post_init(application: Application) -> None:
     gc.freeze()
     if services.settings.run_dispatcher:
         await services.leadership.start()  # the lease holder starts its dispatcher
+    application.bot_data[ORPHANS_KEY].start(application.bot)
     if services.settings.metrics_port is not None:
         services.metrics.serve(services.settings.metrics_port, services.settings.metrics_listen)
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
@@ -225,12 +240,14 @@ async def _post_stop(application: Application) -> None:
     """No more updates: let the outbox's requests in flight finish while the HTTP client is
     still open (post_shutdown comes after it is closed)."""
     services: Services = application.bot_data[SERVICES_KEY]
+    await application.bot_data[ORPHANS_KEY].stop()
     await services.leadership.stop()
 
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
-    await services.leadership.stop()  # in case the application never got as far as stopping
+    await application.bot_data[ORPHANS_KEY].stop()  # in case the application never stopped
+    await services.leadership.stop()
     await asyncio.to_thread(services.writer.close)
     await asyncio.to_thread(services.lease.release)
     services.metrics.stop()

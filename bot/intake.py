@@ -1,8 +1,8 @@
-"""Taking an update in: its id into the ledger and its sender's record, in one write.
+"""Taking updates in (see `bot.processed`): kept on arrival, marked started (with the sender's
+record) as handling begins, and claimed back from a process that died.
 
-Both are written by the group commit (`bot.group_commit`), so under load the updates of many
-users share one transaction; the update goes on only once its id is committed, which keeps
-a re-delivered update (at another process too) from having a second effect.
+Every step is a unit of the group commit (`bot.group_commit`), awaited: under load the updates
+of many users share one transaction, and nothing goes on before its write is committed.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from datetime import timedelta
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
@@ -29,8 +30,24 @@ class Intake:
         self._processed = processed
         self._people = people
 
+    async def receive(self, update_id: int, payload: str) -> bool:
+        """Keep an arriving update (its JSON); False for a re-delivery. With the database away
+        it is taken without being kept (it is handled, unless the process dies first)."""
+        unit = functools.partial(self._processed.take_in, update_id=update_id, payload=payload)
+        try:
+            return await asyncio.wrap_future(self._writer.submit(unit))
+        except OperationalError as exc:
+            log.warning("update %s taken in unkept: the database is away (%s)", update_id, exc)
+            return True
+
+    async def orphans(self, older_than: timedelta) -> list[str]:
+        """The payloads of updates a dead process took in and never started (claimed)."""
+        unit = functools.partial(self._processed.orphans, older_than=older_than)
+        return await asyncio.wrap_future(self._writer.submit(unit))
+
     async def admit(self, update_id: int, sender: UserInfo | None) -> bool:
-        """Record the update (and its sender); False when it was taken in before.
+        """Mark the update's handling started (and record its sender); False when it started
+        before, here or in another process.
 
         With the database away the update goes on unrecorded: what needs no database (an
         answer from the in-memory snapshot) is still given, and what does fails on its own
@@ -49,7 +66,7 @@ class Intake:
             return True
 
     def _admit(self, connection: Connection, *, update_id: int, sender: UserInfo | None) -> bool:
-        if not self._processed.record(connection, update_id):
+        if not self._processed.start(connection, update_id):
             return False
         if sender is not None:
             self._people.record_contact(connection, sender)

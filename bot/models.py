@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from content.models import UTCDateTime
@@ -156,7 +156,13 @@ class SchedulerLease(SQLModel, table=True):
 
 
 class ProcessedUpdate(SQLModel, table=True):
-    """A Telegram update already taken in: a re-delivery of it is dropped (kept a day)."""
+    """A Telegram update taken in: kept from its arrival (with its payload) until its handling
+    starts, so a crash loses none not begun; a re-delivery of it is dropped (kept a day)."""
 
     update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """The update as JSON, until its handling starts."""
+    started_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
+    )

@@ -1,13 +1,18 @@
-"""Updates already taken in: Telegram re-delivers an update it got no 200 for (a slow or
-restarted webhook process, a poll whose offset was never confirmed), and the second copy must
-have no effect.
+"""Updates taken in, from arrival to the start of their handling: the durable inbox and the
+ledger that keeps a re-delivered update from a second effect.
 
-Each update id is recorded with one INSERT as the update arrives (committed before the update
-goes on, in a group commit shared with other updates: `bot.intake`); the primary key makes the
-insert fail for an id already seen, so two processes that get the same update at the same
-moment cannot both go on. That is at most once: an update whose handling failed half-way is
-not handled again, as a user would rather resend than get two answers or two submissions.
-Telegram re-delivers for at most a day, so older rows are purged now and then.
+1. Arrival (`take_in`): the update is written with its payload before Telegram is told it
+   arrived (the next getUpdates, or the webhook's 200). A copy whose id is there already is a
+   re-delivery and is dropped.
+2. Start (`start`): as handling begins, the row is marked started and its payload dropped; the
+   primary key and the mark let exactly one process start it. An update whose handling
+   started is never started again (at most once: a user would rather resend than get two
+   answers or two submissions).
+3. Orphans (`orphans`): an update taken in but not started for a while belonged to a process
+   that died with it in memory; another process claims it and handles it.
+
+All three are committed by the group commit (`bot.intake`). Telegram re-delivers for at most a
+day, so older rows are purged now and then.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import Connection, Engine, Table, delete
+from sqlalchemy import Connection, Engine, Table, delete, update
 
 from bot.clock import Clock
 from bot.models import ProcessedUpdate
@@ -51,18 +56,52 @@ class ProcessedUpdates:
         self._purge_lock = threading.Lock()
 
     def first_sight(self, update_id: int) -> bool:
-        """Record `update_id` in a transaction of its own; False for a re-delivery."""
+        """`start` in a transaction of its own; False for a re-delivery."""
         with write_scope(self._engine) as connection:
-            return self.record(connection, update_id)
+            return self.start(connection, update_id)
 
-    def record(self, connection: Connection, update_id: int) -> bool:
-        """Record `update_id` in `connection`'s transaction; False when it was there before."""
+    def take_in(self, connection: Connection, update_id: int, payload: str) -> bool:
+        """Keep an arriving update; False when it arrived before (a re-delivery)."""
         self._purge_now_and_then(connection)
-        row = {"update_id": update_id, "seen_at": self._clock()}
+        row = {"update_id": update_id, "seen_at": self._clock(), "payload": payload}
         if insert_or_ignore(connection, PROCESSED, row):
             return True
         log.info("update %s was delivered again: ignored", update_id)
         return False
+
+    def start(self, connection: Connection, update_id: int) -> bool:
+        """Mark the update's handling started; False when it started before (anywhere).
+
+        An update handed over without `take_in` (a test, a local chat) is recorded here.
+        """
+        now = self._clock()
+        marked = connection.execute(
+            update(PROCESSED)
+            .where(PROCESSED.c.update_id == update_id, PROCESSED.c.started_at.is_(None))
+            .values(started_at=now, payload=None)
+            .returning(PROCESSED.c.update_id)
+        ).first()
+        if marked is not None:
+            return True
+        self._purge_now_and_then(connection)
+        row = {"update_id": update_id, "seen_at": now, "started_at": now}
+        if insert_or_ignore(connection, PROCESSED, row):
+            return True
+        log.info("update %s was delivered again: ignored", update_id)
+        return False
+
+    def orphans(self, connection: Connection, older_than: timedelta) -> list[str]:
+        """Claim the updates taken in but not started for `older_than` (their process died);
+        returns their payloads. Claimed ones look new again, so no other process takes them
+        before this one starts them."""
+        now = self._clock()
+        claimed = connection.execute(
+            update(PROCESSED)
+            .where(PROCESSED.c.started_at.is_(None), PROCESSED.c.seen_at < now - older_than)
+            .values(seen_at=now)
+            .returning(PROCESSED.c.update_id, PROCESSED.c.payload)
+        ).all()
+        return [payload for _, payload in sorted(claimed) if payload]
 
     def purge(self, connection: Connection | None = None) -> int:
         """Forget update ids older than the keeping time; returns how many."""

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     run_dispatcher: bool = True
     """Take part in choosing the sending process: the holder of the database lease drains the
     outbox and runs the scheduled jobs. False: this process only handles updates."""
+    orphan_update_seconds: float = Field(default=30.0, gt=0)
+    """An update kept this long and never started belonged to a process that died: another
+    process handles it."""
     concurrent_updates: int = Field(default=32, ge=1, le=1024)
     """Updates handled at the same time (one user's always one after another); 1: in turn."""
     metrics_port: int | None = Field(default=None, ge=1, le=65535)

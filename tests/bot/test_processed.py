@@ -48,3 +48,38 @@ def test_purge_keeps_recent_ids(engine: Engine) -> None:
     time.elapsed += timedelta(hours=1).total_seconds()
     assert ledger.purge() == 0
     assert not ledger.first_sight(1)
+
+
+def _in(engine: Engine, work):  # type: ignore[no-untyped-def]
+    from content.db import write_scope
+
+    with write_scope(engine) as connection:
+        return work(connection)
+
+
+def test_an_update_kept_on_arrival_starts_once_and_is_not_an_orphan(engine: Engine) -> None:
+    time = FakeTime(NOW)
+    ledger = ProcessedUpdates(engine, time.now, monotonic=time.monotonic)
+    assert _in(engine, lambda c: ledger.take_in(c, 7, '{"update_id": 7}'))
+    assert not _in(engine, lambda c: ledger.take_in(c, 7, '{"update_id": 7}'))  # re-delivered
+    assert _in(engine, lambda c: ledger.start(c, 7))
+    assert not _in(engine, lambda c: ledger.start(c, 7))  # never started twice
+    time.elapsed += 3600
+    assert _in(engine, lambda c: ledger.orphans(c, timedelta(seconds=30))) == []
+    with Session(engine) as session:
+        row = session.get(ProcessedUpdate, 7)
+        assert row is not None and row.payload is None  # the payload goes once started
+
+
+def test_updates_kept_but_never_started_are_claimed_once(engine: Engine) -> None:
+    time = FakeTime(NOW)
+    ledger = ProcessedUpdates(engine, time.now, monotonic=time.monotonic)
+    for update_id in (11, 12):
+        _in(engine, lambda c, u=update_id: ledger.take_in(c, u, f'{{"update_id": {u}}}'))
+    assert _in(engine, lambda c: ledger.orphans(c, timedelta(seconds=30))) == []  # too young
+    time.elapsed += 31
+    claimed = _in(engine, lambda c: ledger.orphans(c, timedelta(seconds=30)))
+    assert claimed == ['{"update_id": 11}', '{"update_id": 12}']
+    # Claimed: another process looking now finds nothing, and the claimer starts them.
+    assert _in(engine, lambda c: ledger.orphans(c, timedelta(seconds=30))) == []
+    assert _in(engine, lambda c: ledger.start(c, 11))
