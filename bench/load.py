@@ -1,10 +1,14 @@
-"""Load benchmark: the bot and a bare echo bot, long polling one fake Bot API on 127.0.0.1.
+"""Load benchmark: the bot and a bare echo bot against one fake Bot API on 127.0.0.1, by long
+polling and by webhook.
 
-    .venv/bin/python bench/load.py [--seconds 8] [--users 2000] [--concurrency 64]
+    .venv/bin/python bench/load.py [--mode both|polling|webhook] [--seconds 8] [--users 2000]
+                                   [--concurrency 64]
 
 Runs, one after the other, a bare python-telegram-bot bot that only echoes and `kepubot run`,
-each as its own process against a fake Bot API served from this process (tornado; getUpdates
-is answered as soon as an update is queued). Many simulated users ask questions:
+each as its own process against a fake Bot API served from this process (tornado). Polling:
+getUpdates is answered as soon as an update is queued. Webhook: each update is posted to the
+bot's webhook server with the secret header, as a load balancer would after TLS. Many
+simulated users ask questions:
 
 * peak: a closed loop of `--concurrency` outstanding questions for `--seconds`: updates/s;
 * latency: an open loop at 50% of that bot's peak rate: p50/p99 time from an update being
@@ -22,6 +26,7 @@ import itertools
 import json
 import os
 import random
+import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
+from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +53,8 @@ QUESTIONS = [
     "今天吃什么",
 ]
 STARTUP_SECONDS = 40.0
+SECRET = "bench-webhook-secret"
+PUBLIC_URL = "https://bench.invalid/hook"
 
 
 @dataclass
@@ -59,6 +67,10 @@ class FakeApi:
     polled: asyncio.Event = field(default_factory=asyncio.Event)
     next_update: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     next_message: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    webhook: str | None = None
+    """Post updates here (webhook mode) instead of queueing them for getUpdates."""
+    client: Any = None
+    posting: set[asyncio.Future[int]] = field(default_factory=set)
 
     def ask(self, user_id: int, text: str) -> asyncio.Future[float]:
         """Queue a question from `user_id`; the future gets its update-to-reply seconds."""
@@ -66,20 +78,50 @@ class FakeApi:
         started = time.perf_counter()
         future.started = started  # type: ignore[attr-defined]
         self.waiting[user_id] = future
-        self.updates.append(
-            {
-                "update_id": next(self.next_update),
-                "message": {
-                    "message_id": next(self.next_message),
-                    "date": int(time.time()),
-                    "chat": {"id": user_id, "type": "private", "first_name": "用户"},
-                    "from": {"id": user_id, "is_bot": False, "first_name": "用户"},
-                    "text": text,
-                },
-            }
-        )
-        self.arrived.set()
+        update = {
+            "update_id": next(self.next_update),
+            "message": {
+                "message_id": next(self.next_message),
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": "用户"},
+                "from": {"id": user_id, "is_bot": False, "first_name": "用户"},
+                "text": text,
+            },
+        }
+        if self.webhook is not None:
+            posting = asyncio.ensure_future(self.post_update(update))
+            self.posting.add(posting)
+            posting.add_done_callback(self.posting.discard)
+        else:
+            self.updates.append(update)
+            self.arrived.set()
         return future
+
+    async def post_update(self, update: dict[str, Any]) -> int:
+        response = await self.client.fetch(
+            self.webhook,
+            method="POST",
+            body=json.dumps(update, ensure_ascii=False),
+            headers={
+                "Content-Type": "application/json",
+                "X-Telegram-Bot-Api-Secret-Token": SECRET,
+            },
+            raise_error=False,
+        )
+        return int(response.code)
+
+    async def ready(self) -> None:
+        """Until the bot polls, or answers on its webhook."""
+        if self.webhook is None:
+            await self.polled.wait()
+            return
+        while True:
+            try:
+                if await self.post_update({"update_id": 0}) == 200:
+                    return
+            except OSError:
+                pass
+            await asyncio.sleep(0.2)
 
     async def get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:
         self.polled.set()
@@ -153,7 +195,7 @@ class Figures:
 
     def line(self) -> str:
         return (
-            f"{self.name:<8} peak {self.peak:7.1f} updates/s | at {self.rate:6.1f}/s: "
+            f"{self.name:<16} peak {self.peak:7.1f} updates/s | at {self.rate:6.1f}/s: "
             f"p50 {self.percentile(50):6.1f} ms, p99 {self.percentile(99):6.1f} ms "
             f"({len(self.latencies)} replies, {self.lost} unanswered) | "
             f"CPU {self.cpu_ms:.2f} ms/update"
@@ -208,8 +250,20 @@ async def open_loop(
     return latencies, len(results) - len(latencies)
 
 
-async def measure(name: str, command: list[str], env: dict[str, str], args: Any) -> Figures:
+async def measure(
+    name: str, command: list[str], env: dict[str, str], args: Any, mode: str
+) -> Figures:
     api = FakeApi()
+    if mode == "webhook":
+        bot_port = _free_port()
+        api.webhook = f"http://127.0.0.1:{bot_port}/hook"
+        api.client = AsyncHTTPClient(max_clients=args.concurrency * 2)
+        env = {
+            **env,
+            "KEPUBOT_WEBHOOK_URL": PUBLIC_URL,
+            "KEPUBOT_WEBHOOK_SECRET": SECRET,
+            "KEPUBOT_WEBHOOK_PORT": str(bot_port),
+        }
     server = HTTPServer(
         tornado.web.Application(
             [(r"/bot([^/]+)/(\w+)", ApiHandler, {"api": api})], log_function=lambda _: None
@@ -221,13 +275,15 @@ async def measure(name: str, command: list[str], env: dict[str, str], args: Any)
     log_path = Path(tempfile.gettempdir()) / f"kepubot-load-{name}.log"
     with log_path.open("wb") as log_file:  # a pipe nobody reads would stall the bot once full
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
-    figures = Figures(name)
+    figures = Figures(f"{name}/{mode}")
     try:
-        await asyncio.wait_for(api.polled.wait(), STARTUP_SECONDS)
+        await asyncio.wait_for(api.ready(), STARTUP_SECONDS)
         await asyncio.sleep(0.5)
         cpu_before = _cpu_seconds(process.pid)
         figures.peak, replies = await closed_loop(api, args.users, args.concurrency, args.seconds)
         figures.cpu_ms = (_cpu_seconds(process.pid) - cpu_before) / max(replies, 1) * 1000
+        if not replies:
+            raise SystemExit(f"{name}/{mode} answered nothing: see {log_path}")
         figures.rate = figures.peak / 2
         await asyncio.sleep(0.5)
         figures.latencies, figures.lost = await open_loop(
@@ -241,6 +297,12 @@ async def measure(name: str, command: list[str], env: dict[str, str], args: Any)
             process.kill()
         server.stop()
     return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -260,7 +322,16 @@ def echo_bot(base_url: str) -> None:
 
     application = ApplicationBuilder().token(TOKEN).base_url(base_url).build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
-    application.run_polling()
+    if "KEPUBOT_WEBHOOK_PORT" in os.environ:
+        application.run_webhook(
+            listen="127.0.0.1",
+            port=int(os.environ["KEPUBOT_WEBHOOK_PORT"]),
+            url_path="hook",
+            secret_token=SECRET,
+            webhook_url=PUBLIC_URL,
+        )
+    else:
+        application.run_polling()
 
 
 async def run(args: Any) -> None:
@@ -277,16 +348,24 @@ async def run(args: Any) -> None:
         echo = [sys.executable, __file__, "--echo-bot"]
         kepubot = [str(Path(sys.executable).with_name("kepubot")), "run"]
         started = time.perf_counter()
-        results = [
-            await measure("echo", echo, env, args),
-            await measure("kepubot", kepubot, env, args),
-        ]
-    for figures in results:
-        print(figures.line())
-    echo_figures, bot_figures = results
-    share = bot_figures.peak / echo_figures.peak if echo_figures.peak else float("nan")
-    print(f"kepubot throughput: {share:.0%} of the echo bot's (target ≥ 80%)")
-    print(f"kepubot p99 at 50% of its peak: {bot_figures.percentile(99):.1f} ms (target < 100)")
+        modes = ["polling", "webhook"] if args.mode == "both" else [args.mode]
+        results = []
+        for mode in modes:
+            results.append(
+                (
+                    await measure("echo", echo, env, args, mode),
+                    await measure("kepubot", kepubot, env, args, mode),
+                )
+            )
+    for echo_figures, bot_figures in results:
+        print(echo_figures.line())
+        print(bot_figures.line())
+    for echo_figures, bot_figures in results:
+        mode = bot_figures.name.split("/")[1]
+        share = bot_figures.peak / echo_figures.peak if echo_figures.peak else float("nan")
+        print(f"{mode}: kepubot throughput {share:.0%} of the echo bot's (target ≥ 80%)")
+        p99 = bot_figures.percentile(99)
+        print(f"{mode}: kepubot p99 at 50% of its peak: {p99:.1f} ms (target < 100)")
     print(
         f"database: {env['KEPUBOT_DATABASE_URL'].split(':')[0]}; "
         f"run took {time.perf_counter() - started:.0f} s"
@@ -295,6 +374,7 @@ async def run(args: Any) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=["both", "polling", "webhook"], default="both")
     parser.add_argument("--seconds", type=float, default=8.0, help="peak phase length")
     parser.add_argument("--users", type=int, default=2000, help="simulated users")
     parser.add_argument("--concurrency", type=int, default=64, help="questions outstanding")

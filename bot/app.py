@@ -118,6 +118,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
+    else:  # a request waits up to 10 s for a free connection rather than failing after 1 s
+        builder = builder.connection_pool_size(settings.telegram_connections).pool_timeout(10.0)
     if settings.concurrent_updates > 1:
         builder = builder.concurrent_updates(PerUserOrder(settings.concurrent_updates))
     application = (

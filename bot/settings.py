@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     orphan_update_seconds: float = Field(default=30.0, gt=0)
     """An update kept this long and never started belonged to a process that died: another
     process handles it."""
+    telegram_connections: int = Field(default=8, ge=1, le=256)
+    """HTTP connections to the Bot API for sending (its client scans every open connection on
+    each request, so a few busy ones serve better than many idle ones)."""
     concurrent_updates: int = Field(default=32, ge=1, le=1024)
     """Updates handled at the same time (one user's always one after another); 1: in turn."""
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
