@@ -12,12 +12,12 @@ sends nothing twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from bot.dispatcher import Sleep
 from bot.lease import Lease
+from bot.tasks import cancel
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +69,8 @@ class Leadership:
 
     async def stop(self) -> None:
         """Stop renewing and stop the holder's work (the lease is released at shutdown)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
         if self.leading:
             self.leading = False
             await self._on_follow()

@@ -9,13 +9,14 @@ hands the updates a dead process kept but never started to this process's queue.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot, Update
+
+from bot.tasks import cancel
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,8 @@ class OrphanSweeper:
         self._task = asyncio.create_task(self._run(bot), name="orphan-updates")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def sweep(self, bot: Bot) -> int:
         """Claim and queue the orphans once; returns how many."""

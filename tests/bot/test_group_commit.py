@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Connection, Engine, func, insert, select, text
@@ -11,15 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.group_commit import GroupCommit
 from bot.models import AskedQuestion
-from content.db import create_db_engine
 from tests.conftest import NOW
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def _asked(intent: str):  # type: ignore[no-untyped-def]

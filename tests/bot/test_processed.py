@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from bot.models import ProcessedUpdate
 from bot.processed import KEEP, ProcessedUpdates
-from content.db import create_db_engine
 from tests.conftest import NOW
 from tests.helpers.fake_time import FakeTime
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def test_an_update_is_new_once(engine: Engine) -> None:

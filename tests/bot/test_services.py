@@ -13,7 +13,6 @@ from bot.clock import fixed_clock
 from bot.group_commit import GroupCommit
 from bot.services import QuestionService, ShortKeys, ensure_salt
 from content.answers import Answer
-from content.db import create_db_engine
 from content.models import UnansweredQuestion
 from tests.conftest import NOW
 
@@ -38,13 +37,6 @@ class FakeAnswerer:
 
     def reload(self) -> None:
         pass
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

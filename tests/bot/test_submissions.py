@@ -24,20 +24,12 @@ from bot.submissions import (
     SubmissionService,
     campaign_hashtag,
 )
-from content.db import create_db_engine
 from tests.conftest import NOW, TZ
 from tests.helpers.pages import LocalPages, OfflineFetcher, video_page
 
 CREATOR, OTHER, ORGANIZER = 42, 43, 7
 DOUYIN = "http://www.douyin.com/video/7412345678901234567"
 SHARE_TEXT = "7.94 复制打开抖音，看看【科普小课堂的作品】 http://v.douyin.com/iRNBho6/ z@G.vs"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

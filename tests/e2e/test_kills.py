@@ -40,13 +40,6 @@ DIGEST_MORNING = datetime(2024, 9, 16, 9, 0, 30, tzinfo=TZ)
 
 
 @pytest.fixture
-def api() -> Iterator[HttpBotAPI]:
-    server = HttpBotAPI(TOKEN)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def start_bot(
     api: HttpBotAPI, db_url: str, tmp_path: Path, jieba_cache: Path
 ) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:

@@ -17,13 +17,6 @@ TOKEN = "4242:E2E-token-that-must-not-be-logged"
 
 
 @pytest.fixture
-def api() -> Iterator[HttpBotAPI]:
-    server = HttpBotAPI(TOKEN)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def bot_process(
     api: HttpBotAPI, db_url: str, tmp_path: Path, jieba_cache: Path
 ) -> Iterator[subprocess.Popen[bytes]]:

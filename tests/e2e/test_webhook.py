@@ -32,13 +32,6 @@ PATH = "/tg/hook"
 
 
 @pytest.fixture
-def api() -> Iterator[HttpBotAPI]:
-    server = HttpBotAPI(TOKEN)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def port() -> int:
     return free_port()
 
