@@ -15,7 +15,7 @@ from content.importer import import_file
 
 TZ = ZoneInfo("Asia/Shanghai")
 CONTENT_DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = CONTENT_DATA  # copies of ../shared/qa-dev-set.yaml and qa-dev-events.yaml
 
 
 def _answerer(template_db: Path, folder: Path, cache: Path, *imports: Path) -> Answerer:

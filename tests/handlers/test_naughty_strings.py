@@ -14,16 +14,15 @@ from bot.local_api import FakeBotAPI
 from bot.services import Services
 from content.importer import parse_import
 from tests.conftest import NOW, TZ
+from tests.helpers.corpora import CORPORA
 from tests.helpers.telegram_html import telegram_html_problems
 from tests.helpers.updates import make_message
 
 ORGANIZER = 9_000
-BLNS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "blns.txt"
+BLNS = CORPORA / "blns.txt"
 
 
 def _lines() -> list[str]:
-    if not BLNS.exists():
-        pytest.skip("../shared/corpora is not beside this checkout")
     lines = [line for line in BLNS.read_text("utf-8").splitlines() if not line.startswith("#")]
     return [line for line in lines if line.strip()]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,10 +20,10 @@ from bot.settings import Settings
 from bot.submissions import Status
 from content.answers import Answerer
 from tests.conftest import NOW, Send
+from tests.helpers.corpora import CORPORA
 from tests.helpers.pages import LocalPages, video_page
 from tests.helpers.updates import USER_ID, button_data, button_labels, make_callback, make_message
 
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 DOUYIN_SHORT = "http://v.douyin.com/iRNBho6/"
 DOUYIN_LONG = "http://www.iesdouyin.com/share/video/7412345678901234567/"
 BILIBILI = "http://www.bilibili.com/video/BV1xx411c7mD"
@@ -256,7 +255,6 @@ def _corpus() -> list[str]:
     return lines
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside this checkout")
 async def test_every_ssrf_corpus_url_is_refused_without_any_connection(
     send: Send, services: Services, pages: LocalPages, monkeypatch: pytest.MonkeyPatch
 ) -> None:
