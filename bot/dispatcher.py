@@ -177,12 +177,16 @@ class Dispatcher:
         self._wake.set()
 
     async def _run(self) -> None:
-        await asyncio.to_thread(self.outbox.recover)
-        try:
-            await self.drain(until_idle=False)
-        except Exception:
-            log.exception("the outbox dispatcher stopped on an error")
-            raise
+        recovered = False
+        while not self._stopping:
+            try:
+                if not recovered:
+                    await asyncio.to_thread(self.outbox.recover)
+                    recovered = True
+                await self.drain(until_idle=False)
+            except Exception:  # the database went away: keep going, it comes back
+                log.exception("the outbox dispatcher hit an error; trying again shortly")
+                await self._sleep(self.poll_interval * 5)
 
     async def run_until_idle(self) -> None:
         """Send everything that is due or will be (waiting with the injected sleep)."""

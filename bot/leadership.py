@@ -48,12 +48,15 @@ class Leadership:
         except Exception as exc:  # the database is away: keep going, but stop sending
             log.warning("could not renew the scheduler lease: %s", exc)
             held = False
-        if held and not self.leading:
-            self.leading = True
-            self._on_lead()
-        elif not held and self.leading:
-            self.leading = False
-            await self._on_follow()
+        try:
+            if held and not self.leading:
+                self.leading = True
+                self._on_lead()
+            elif not held and self.leading:
+                self.leading = False
+                await self._on_follow()
+        except Exception:  # never let the renewals stop
+            log.exception("could not start or stop the lease holder's work")
         return held
 
     async def start(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 import time
@@ -10,11 +11,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot.dispatcher import Dispatcher, RateLimiter
 from bot.models import OutboxMessage
 from bot.outbox import (
+    Delivery,
     MaybeSent,
     Migrated,
     NotSent,
@@ -335,3 +338,30 @@ def test_a_row_locked_by_another_claim_is_skipped_at_once(engine: Engine, outbox
         assert not outbox.claim(row.id, queued.broadcast_id)  # would block without SKIP LOCKED
         assert time.monotonic() - started < 2
     assert outbox.claim(row.id, queued.broadcast_id)
+
+
+async def test_the_running_dispatcher_outlives_a_database_error(
+    outbox: Outbox,
+    sender: ScriptedSender,
+    make_dispatcher: Callable[..., Dispatcher],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    outbox.enqueue("broadcast", [1, 2, 3], TEXT)
+    real_due, failures = outbox.due, {"left": 2}
+
+    def flaky_due(after_id: int, limit: int) -> list[Delivery]:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise OperationalError("SELECT", {}, Exception("the database is away"))
+        return real_due(after_id, limit)
+
+    monkeypatch.setattr(outbox, "due", flaky_due)
+    dispatcher = make_dispatcher(poll_interval=0.01)
+    dispatcher.start()
+    for _ in range(2000):  # the fake sleep only yields; the store works in threads
+        if len(sender.delivered) == 3:
+            break
+        await asyncio.sleep(0.005)
+    await dispatcher.stop()  # and it stops cleanly after the errors
+    assert sender.per_chat() == Counter({1: 1, 2: 1, 3: 1})
+    assert failures["left"] == 0
