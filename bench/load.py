@@ -53,6 +53,8 @@ QUESTIONS = [
     "今天吃什么",
 ]
 STARTUP_SECONDS = 40.0
+UPDATE_IDS = itertools.count(int(time.time() * 1000))
+"""Update ids are unique across the runs on one database: the bot drops an id it has seen."""
 SECRET = "bench-webhook-secret"
 PUBLIC_URL = "https://bench.invalid/hook"
 
@@ -65,7 +67,7 @@ class FakeApi:
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     waiting: dict[int, asyncio.Future[float]] = field(default_factory=dict)
     polled: asyncio.Event = field(default_factory=asyncio.Event)
-    next_update: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    next_update: itertools.count[int] = field(default_factory=lambda: UPDATE_IDS)
     next_message: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     webhook: str | None = None
     """Post updates here (webhook mode) instead of queueing them for getUpdates."""
