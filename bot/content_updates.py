@@ -6,7 +6,7 @@ written by the same `apply_import`; an edited event goes through the importer as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,13 +17,13 @@ from sqlmodel import Session, col, select
 from bot.imports import as_utf8
 from content.importer import (
     MAX_IMPORT_BYTES,
-    SECTIONS,
     ImportFailed,
     ImportReport,
     apply_import,
     parse_import,
+    preview_batch,
 )
-from content.models import ORGANIZER, Event, Faq
+from content.models import Event
 
 EVENT_FIELDS = (
     "title",
@@ -48,45 +48,25 @@ class ImportPreview:
 
     name: str
     encoding: str
-    added: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
+    report: ImportReport
 
     @property
     def changed(self) -> bool:
-        return any(self.added.values()) or any(self.updated.values())
+        return self.report.changed
 
     def lines(self) -> list[str]:
         """One line per section, e.g. `events: 3 added, 1 updated, 5 unchanged`."""
-        report = ImportReport(dict(self.added), dict(self.updated), dict(self.unchanged))
-        return report.summary().split("; ")
+        return self.report.summary().split("; ")
 
 
 def preview_import(engine: Engine, raw: bytes, name: str, tz: ZoneInfo) -> ImportPreview:
     """Validate a file and count what it would add or update; raise `ImportFailed`."""
     text, encoding = as_utf8(raw)
-    batch = parse_import(text, name, tz)
-    added: dict[str, int] = {}
-    updated: dict[str, int] = {}
-    unchanged: dict[str, int] = {}
-    problems: list[str] = []
-    with Session(engine) as session:
-        for section in SECTIONS:
-            for row in getattr(batch, section):
-                existing = session.get(type(row), row.id)
-                if existing is None:
-                    target = added
-                elif isinstance(existing, Faq) and existing.source != ORGANIZER:
-                    problems.append(f"{name}: FAQ id {row.id!r} belongs to the shipped notice")
-                    continue
-                elif existing.model_dump() == row.model_dump():
-                    target = unchanged
-                else:
-                    target = updated
-                target[section] = target.get(section, 0) + 1
-    if problems:
-        raise ImportFailed(problems)
-    return ImportPreview(name, encoding, added, updated, unchanged)
+    try:
+        report = preview_batch(engine, parse_import(text, name, tz))
+    except ImportFailed as failed:
+        raise ImportFailed([f"{name}: {problem}" for problem in failed.problems]) from None
+    return ImportPreview(name, encoding, report)
 
 
 def apply_upload(engine: Engine, raw: bytes, name: str, tz: ZoneInfo) -> ImportReport:

@@ -55,10 +55,6 @@ class GroupCommit:
         self._queue.put((unit, future))
         return future
 
-    def run(self, unit: Unit[T]) -> T:
-        """`submit` and wait for the result (blocking)."""
-        return self.submit(unit).result()
-
     def fire(self, unit: Unit[Any], what: str) -> None:
         """`submit` without waiting; a failure is logged (as `what`), not raised."""
 

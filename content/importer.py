@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import Engine
-from sqlmodel import SQLModel, select
+from sqlmodel import Session, SQLModel, select
 
 from content.db import session_scope
 from content.models import ORGANIZER, Event, Faq, Venue
@@ -313,26 +313,45 @@ def _same(a: SQLModel, b: SQLModel) -> bool:
 
 def apply_import(engine: Engine, batch: ImportBatch) -> ImportReport:
     """Upsert a validated batch in one transaction; report what changed."""
-    report = ImportReport()
     with session_scope(engine) as session:
-        for section in SECTIONS:
-            rows = getattr(batch, section)
-            for row in rows:
-                existing = session.get(type(row), row.id)
-                if existing is None:
+        report = _merge(session, batch, write=True)
+        if report.changed:
+            bump_revision(session)
+    return report
+
+
+def preview_batch(engine: Engine, batch: ImportBatch) -> ImportReport:
+    """What `apply_import` would change, counted the same way; nothing is written."""
+    with Session(engine) as session:
+        return _merge(session, batch, write=False)
+
+
+def _merge(session: Session, batch: ImportBatch, *, write: bool) -> ImportReport:
+    """Compare every row with the store (and, with `write`, add or update it); raise
+    `ImportFailed` listing every FAQ id that belongs to the shipped notice."""
+    report = ImportReport()
+    problems: list[str] = []
+    for section in SECTIONS:
+        for row in getattr(batch, section):
+            existing = session.get(type(row), row.id)
+            if existing is None:
+                counts = report.added
+                if write:
                     session.add(row)
-                    report.added[section] = report.added.get(section, 0) + 1
-                elif isinstance(existing, Faq) and existing.source != ORGANIZER:
-                    raise ImportFailed([f"FAQ id {row.id!r} belongs to the shipped notice"])
-                elif _same(existing, row):
-                    report.unchanged[section] = report.unchanged.get(section, 0) + 1
-                else:
+            elif isinstance(existing, Faq) and existing.source != ORGANIZER:
+                problems.append(f"FAQ id {row.id!r} belongs to the shipped notice")
+                continue
+            elif _same(existing, row):
+                counts = report.unchanged
+            else:
+                counts = report.updated
+                if write:
                     for key, value in row.model_dump().items():
                         setattr(existing, key, value)
                     session.add(existing)
-                    report.updated[section] = report.updated.get(section, 0) + 1
-        if report.changed:
-            bump_revision(session)
+            counts[section] = counts.get(section, 0) + 1
+    if problems:
+        raise ImportFailed(problems)
     return report
 
 
@@ -352,7 +371,7 @@ def _export_when(value: datetime, tz: ZoneInfo, all_day: bool) -> str:
 
 def export_data(engine: Engine, tz: ZoneInfo) -> str:
     """Organizers' events, venues and FAQs as YAML in the import format."""
-    with session_scope(engine) as session:
+    with Session(engine) as session:  # a read: no write lock
         events = session.exec(select(Event).order_by(Event.start, Event.id)).all()
         venues = session.exec(select(Venue).order_by(Venue.name)).all()
         faqs = session.exec(select(Faq).where(Faq.source == ORGANIZER).order_by(Faq.id)).all()

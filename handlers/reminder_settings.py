@@ -9,8 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import messages
-from bot.formatting import escape
-from bot.subscriptions import TOPICS, SubscriptionInfo
+from bot.subscriptions import SubscriptionInfo
 from handlers import subscribe
 from handlers.replies import services
 
@@ -66,12 +65,7 @@ async def digest_time_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 def _summary(info: SubscriptionInfo) -> str:
-    topics = "、".join(TOPICS[t] for t in info.topics if t in TOPICS)
-    return messages.SETTINGS.format(
-        district=escape(info.district or messages.SUBSCRIBE_WHOLE_CITY),
-        topics=escape(topics) or messages.SUBSCRIBE_NO_TOPICS,
-        digest_time=info.digest_time,
-    )
+    return subscribe.summary(info, messages.SETTINGS)
 
 
 def _keyboard() -> InlineKeyboardMarkup:

@@ -75,8 +75,13 @@ async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 def _summary(info: SubscriptionInfo) -> str:
+    return summary(info, messages.SUBSCRIBED)
+
+
+def summary(info: SubscriptionInfo, template: str) -> str:
+    """A subscription's district, topics and digest time in `template` (HTML)."""
     topics = "、".join(TOPICS[t] for t in info.topics if t in TOPICS)
-    return messages.SUBSCRIBED.format(
+    return template.format(
         district=escape(info.district or messages.SUBSCRIBE_WHOLE_CITY),
         topics=escape(topics) or messages.SUBSCRIBE_NO_TOPICS,
         digest_time=info.digest_time,
