@@ -12,9 +12,10 @@ from datetime import timedelta
 
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import messages
+from bot.bot_api_client import TakingTurns
 from bot.clock import Clock, system_clock
 from bot.dispatcher import Dispatcher, Sleep
 from bot.fetcher import PageFetcher, SafeFetcher
@@ -51,7 +52,7 @@ from handlers import (
     subscribe,
 )
 from handlers.delivery import TelegramSender
-from handlers.inbox import DurableQueue, OrphanSweeper
+from handlers.inbox import AckAfterKept, DurableQueue, OrphanSweeper
 from handlers.update_order import PerUserOrder
 from scheduler.wiring import schedule_jobs
 
@@ -109,7 +110,8 @@ def build_application(
     people = People(engine, clock, settings.admin_ids)
     writer = GroupCommit(engine)
     intake = Intake(writer, ProcessedUpdates(engine, clock), people)
-    update_queue = DurableQueue(intake.receive)
+    # Long polling keeps each getUpdates batch in one write (handlers.inbox.AckAfterKept).
+    update_queue = DurableQueue(intake.receive, deferred=settings.webhook_url is None)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -117,9 +119,12 @@ def build_application(
         .update_queue(update_queue)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
-    else:  # a request waits up to 10 s for a free connection rather than failing after 1 s
-        builder = builder.connection_pool_size(settings.telegram_connections).pool_timeout(10.0)
+        builder = builder.request(request)
+        get_updates_request = get_updates_request or request
+    else:
+        builder = builder.request(TakingTurns(settings.telegram_connections))
+        get_updates_request = HTTPXRequest()  # python-telegram-bot's default for getUpdates
+    builder = builder.get_updates_request(AckAfterKept(get_updates_request, update_queue))
     if settings.concurrent_updates > 1:
         builder = builder.concurrent_updates(PerUserOrder(settings.concurrent_updates))
     application = (

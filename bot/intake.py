@@ -1,8 +1,9 @@
 """Taking updates in (see `bot.processed`): kept on arrival, marked started (with the sender's
 record) as handling begins, and claimed back from a process that died.
 
-Every step is a unit of the group commit (`bot.group_commit`), awaited: under load the updates
-of many users share one transaction, and nothing goes on before its write is committed.
+Every step goes through the group commit (`bot.group_commit`), awaited: under load the updates
+of many users are written with one statement per kind in one transaction, and nothing goes on
+before its write is committed.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ class Intake:
     async def receive(self, update_id: int, payload: str) -> bool:
         """Keep an arriving update (its JSON); False for a re-delivery. With the database away
         it is taken without being kept (it is handled, unless the process dies first)."""
-        unit = functools.partial(self._processed.take_in, update_id=update_id, payload=payload)
+        arrival = (update_id, payload)
         try:
-            return await asyncio.wrap_future(self._writer.submit(unit))
+            return await asyncio.wrap_future(self._writer.submit_to(self._take_in, arrival))
         except OperationalError as exc:
             log.warning("update %s taken in unkept: the database is away (%s)", update_id, exc)
             return True
@@ -56,18 +57,23 @@ class Intake:
         """
         if sender is not None and not self._people.due(sender.id):
             sender = None  # recorded lately: the ledger alone
-        unit = functools.partial(self._admit, update_id=update_id, sender=sender)
         try:
-            return await asyncio.wrap_future(self._writer.submit(unit))
+            return await asyncio.wrap_future(
+                self._writer.submit_to(self._admit, (update_id, sender))
+            )
         except OperationalError as exc:
             log.warning("update %s goes on unrecorded: the database is away (%s)", update_id, exc)
             if sender is not None:
                 self._people.forget(sender.id)  # record them once the database is back
             return True
 
-    def _admit(self, connection: Connection, *, update_id: int, sender: UserInfo | None) -> bool:
-        if not self._processed.start(connection, update_id):
-            return False
-        if sender is not None:
-            self._people.record_contact(connection, sender)
-        return True
+    def _take_in(self, connection: Connection, arrivals: list[tuple[int, str]]) -> list[bool]:
+        return self._processed.take_in_many(connection, arrivals)
+
+    def _admit(
+        self, connection: Connection, arrivals: list[tuple[int, UserInfo | None]]
+    ) -> list[bool]:
+        started = self._processed.start_many(connection, [update_id for update_id, _ in arrivals])
+        senders = [sender for (_, sender), ok in zip(arrivals, started, strict=True) if ok]
+        self._people.record_contacts(connection, [s for s in senders if s is not None])
+        return started

@@ -48,7 +48,7 @@ class People:
         """Record a user on first contact, and refresh last_seen now and then."""
         if self.due(user.id):
             with write_scope(self._engine) as connection:
-                self.record_contact(connection, user)
+                self.record_contacts(connection, [user])
 
     def due(self, user_id: int) -> bool:
         """Whether this user's record is to be written now (first contact, or not lately)."""
@@ -63,20 +63,23 @@ class People:
         """Their record was not written after all: write it at their next update."""
         self._touched.pop(user_id, None)
 
-    def record_contact(self, connection: Connection, user: UserInfo) -> None:
-        """Write the user's record (in `connection`'s transaction): names, language, last
+    def record_contacts(self, connection: Connection, users: list[UserInfo]) -> None:
+        """Write the users' records (in `connection`'s transaction): names, language, last
         seen, and not blocked (they wrote to us, so they have not blocked the bot)."""
         now = self._clock()
-        row = {
-            "id": user.id,
-            "first_name": user.first_name,
-            "username": user.username,
-            "language": user.language,
-            "first_seen": now,
-            "last_seen": now,
-            "blocked": False,
+        rows = {
+            user.id: {
+                "id": user.id,
+                "first_name": user.first_name,
+                "username": user.username,
+                "language": user.language,
+                "first_seen": now,
+                "last_seen": now,
+                "blocked": False,
+            }
+            for user in users  # of one user's several, the last
         }
-        upsert(connection, USERS, row, keep=("first_seen",))
+        upsert(connection, USERS, list(rows.values()), keep=("first_seen",))
 
     def mark_blocked(self, user_id: int) -> None:
         """Telegram said the user blocked the bot: send them nothing more."""

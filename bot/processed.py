@@ -23,11 +23,11 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import Connection, Engine, Table, delete, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, update
 
 from bot.clock import Clock
 from bot.models import ProcessedUpdate
-from content.db import insert_or_ignore, write_scope
+from content.db import insert_or_ignore_many, write_scope
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,15 @@ PROCESSED: Table = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 KEEP = timedelta(hours=25)
 """How long an update id is remembered (Telegram keeps an update for 24 hours)."""
 PURGE_EVERY_SECONDS = 600.0
+START = (
+    update(PROCESSED)
+    .where(
+        PROCESSED.c.update_id.in_(bindparam("ids", expanding=True)),
+        PROCESSED.c.started_at.is_(None),
+    )
+    .values(started_at=bindparam("started"), payload=None)
+    .returning(PROCESSED.c.update_id)
+)
 
 
 class ProcessedUpdates:
@@ -62,33 +71,52 @@ class ProcessedUpdates:
 
     def take_in(self, connection: Connection, update_id: int, payload: str) -> bool:
         """Keep an arriving update; False when it arrived before (a re-delivery)."""
+        [kept] = self.take_in_many(connection, [(update_id, payload)])
+        return kept
+
+    def take_in_many(self, connection: Connection, arrivals: list[tuple[int, str]]) -> list[bool]:
+        """`take_in` for many (update id, payload) pairs in one statement."""
         self._purge_now_and_then(connection)
-        row = {"update_id": update_id, "seen_at": self._clock(), "payload": payload}
-        if insert_or_ignore(connection, PROCESSED, row):
-            return True
-        log.info("update %s was delivered again: ignored", update_id)
-        return False
+        now = self._clock()
+        rows: dict[int, dict[str, object]] = {}
+        for update_id, payload in arrivals:
+            rows.setdefault(
+                update_id, {"update_id": update_id, "seen_at": now, "payload": payload}
+            )
+        inserted = insert_or_ignore_many(connection, PROCESSED, list(rows.values()))
+        return self._firsts([update_id for update_id, _ in arrivals], inserted)
 
     def start(self, connection: Connection, update_id: int) -> bool:
         """Mark the update's handling started; False when it started before (anywhere).
 
         An update handed over without `take_in` (a test, a local chat) is recorded here.
         """
+        [started] = self.start_many(connection, [update_id])
+        return started
+
+    def start_many(self, connection: Connection, update_ids: list[int]) -> list[bool]:
+        """`start` for many update ids in one or two statements."""
         now = self._clock()
-        marked = connection.execute(
-            update(PROCESSED)
-            .where(PROCESSED.c.update_id == update_id, PROCESSED.c.started_at.is_(None))
-            .values(started_at=now, payload=None)
-            .returning(PROCESSED.c.update_id)
-        ).first()
-        if marked is not None:
-            return True
-        self._purge_now_and_then(connection)
-        row = {"update_id": update_id, "seen_at": now, "started_at": now}
-        if insert_or_ignore(connection, PROCESSED, row):
-            return True
-        log.info("update %s was delivered again: ignored", update_id)
-        return False
+        ids = list(dict.fromkeys(update_ids))
+        marked = {tuple(row) for row in connection.execute(START, {"ids": ids, "started": now})}
+        unknown = [update_id for update_id in ids if (update_id,) not in marked]
+        if unknown:
+            self._purge_now_and_then(connection)
+            rows = [{"update_id": u, "seen_at": now, "started_at": now} for u in unknown]
+            marked |= insert_or_ignore_many(connection, PROCESSED, rows)
+        return self._firsts(update_ids, marked)
+
+    @staticmethod
+    def _firsts(update_ids: list[int], done: set[tuple[int, ...]]) -> list[bool]:
+        """For each id, whether it is done here: a repeat of an id within the batch is not."""
+        results = []
+        seen: set[int] = set()
+        for update_id in update_ids:
+            results.append((update_id,) in done and update_id not in seen)
+            if not results[-1]:
+                log.info("update %s was delivered again: ignored", update_id)
+            seen.add(update_id)
+        return results
 
     def orphans(self, connection: Connection, older_than: timedelta) -> list[str]:
         """Claim the updates taken in but not started for `older_than` (their process died);

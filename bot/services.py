@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert
 from sqlmodel import Session, col, select
@@ -37,6 +38,18 @@ SALT_META_KEY = "user_hash_salt"
 MAX_RECORDED_CHARS = 500
 RECORD_ASKED = insert(AskedQuestion)
 RECORD_UNANSWERED = insert(UnansweredQuestion)
+
+
+def write_questions(
+    connection: Connection, asked: list[tuple[dict[str, Any], dict[str, Any] | None]]
+) -> list[None]:
+    """The question log's bulk (`bot.group_commit`): every question asked, and the text of
+    those unanswered."""
+    connection.execute(RECORD_ASKED, [counted for counted, _ in asked])
+    unanswered = [kept for _, kept in asked if kept is not None]
+    if unanswered:
+        connection.execute(RECORD_UNANSWERED, unanswered)
+    return [None] * len(asked)
 
 
 def ensure_salt(engine: Engine, configured: str | None = None) -> bytes:
@@ -126,18 +139,12 @@ class QuestionService:
         Written by the group commit without waiting for it: the answer does not depend on it.
         """
         asked = {"asked_at": now, "intent": answer.intent, "answered": answer.answered}
-        unanswered = None
+        unanswered: dict[str, Any] | None = None
         if not answer.answered:
             user_hash = self.user_hash(user_id) if user_id is not None else None
             unanswered = {"text": question[:MAX_RECORDED_CHARS], "asked_at": now}
             unanswered["user_hash"] = user_hash
-
-        def write(connection: Connection) -> None:
-            connection.execute(RECORD_ASKED, asked)
-            if unanswered is not None:
-                connection.execute(RECORD_UNANSWERED, unanswered)
-
-        self._writer.fire(write, "a question")
+        self._writer.fire_to(write_questions, (asked, unanswered), "a question")
 
     def unanswered(self, limit: int = 20) -> list[UnansweredCount]:
         """The most frequent unanswered questions, most asked first."""

@@ -68,8 +68,9 @@ class Settings(BaseSettings):
     telegram_connections: int = Field(default=8, ge=1, le=256)
     """HTTP connections to the Bot API for sending (its client scans every open connection on
     each request, so a few busy ones serve better than many idle ones)."""
-    concurrent_updates: int = Field(default=32, ge=1, le=1024)
-    """Updates handled at the same time (one user's always one after another); 1: in turn."""
+    concurrent_updates: int = Field(default=256, ge=1, le=4096)
+    """Updates handled at the same time (one user's always one after another); 1: in turn.
+    An update mostly waits (for its writes, for its sendMessage), so many run at once."""
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     """Serve Prometheus metrics on this port (None: no metrics server)."""
     metrics_listen: str = "127.0.0.1"

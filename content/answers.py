@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +26,10 @@ from content.understanding import parse_question
 log = logging.getLogger(__name__)
 
 REVISION_CHECK_SECONDS = 5.0
+ANSWERS_REMEMBERED = 2048
+"""Answers kept per content snapshot. A campaign's public asks the same few questions again
+and again (after each reminder, hundreds ask 今天有什么活动), and an answer depends only on the
+words, the snapshot and the minute, so a repeated question costs a lookup."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class Answerer:
         self._knowledge: Knowledge | None = None
         self._lock = threading.Lock()
         self._checked_at = 0.0
+        self._answers: tuple[Knowledge, Callable[[str, datetime], Answer]] | None = None
 
     def warm_up(self) -> None:
         """Load the segmenter, converter tables and snapshot (blocking; off the event loop)."""
@@ -94,8 +101,16 @@ class Answerer:
         )
 
     def answer(self, question: str, now: datetime) -> Answer:
-        """Answer one question; `now` is an aware datetime (the injected clock)."""
+        """Answer one question; `now` is an aware datetime (the injected clock). Answers are
+        given as of the start of `now`'s minute, and remembered for it."""
         knowledge = self._snapshot()
+        answers = self._answers
+        if answers is None or answers[0] is not knowledge:  # new content: forget the old
+            compose = functools.partial(self._compose, knowledge)
+            answers = self._answers = (knowledge, functools.lru_cache(ANSWERS_REMEMBERED)(compose))
+        return answers[1](question, now.replace(second=0, microsecond=0))
+
+    def _compose(self, knowledge: Knowledge, question: str, now: datetime) -> Answer:
         parsed = parse_question(question, now, knowledge, self._analyzer)
         reply = Composer(knowledge, now, self._analyzer.lexicon).compose(parsed)
         return Answer(reply.text, reply.intent, reply.sources, reply.suggestions)

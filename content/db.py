@@ -164,15 +164,33 @@ def write_scope(engine: Engine) -> Iterator[Connection]:
 
 def insert_or_ignore(connection: Connection, table: Table, values: dict[str, Any]) -> bool:
     """Insert a row unless one with its key exists; True when it was inserted."""
+    return bool(insert_or_ignore_many(connection, table, [values]))
+
+
+def insert_or_ignore_many(
+    connection: Connection, table: Table, rows: list[dict[str, Any]]
+) -> set[tuple[Any, ...]]:
+    """Insert the rows whose keys are not there yet, in one statement; returns the keys (as
+    tuples) of those inserted. Of rows sharing a key, the first is inserted."""
+    if not rows:
+        return set()
     statement = _statement(connection.dialect.name, table, "ignore", ())
-    return connection.execute(statement, values).first() is not None
+    return {tuple(row) for row in connection.execute(statement, rows)}
 
 
 def upsert(
-    connection: Connection, table: Table, values: dict[str, Any], *, keep: tuple[str, ...] = ()
+    connection: Connection,
+    table: Table,
+    values: dict[str, Any] | list[dict[str, Any]],
+    *,
+    keep: tuple[str, ...] = (),
 ) -> None:
-    """Insert a row, or update the one with its primary key (every column given but `keep`)."""
-    changed = tuple(sorted(name for name in values if name not in keep))
+    """Insert a row, or update the one with its primary key (every column given but `keep`);
+    a list of rows (all with the same columns) goes in one batch."""
+    rows = values if isinstance(values, list) else [values]
+    if not rows:
+        return
+    changed = tuple(sorted(name for name in rows[0] if name not in keep))
     connection.execute(_statement(connection.dialect.name, table, "update", changed), values)
 
 

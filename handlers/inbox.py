@@ -2,8 +2,15 @@
 
 The Updater acknowledges updates to Telegram with its next getUpdates, and the webhook server
 answers 200, as soon as `update_queue.put()` returns; updates still in the queue when the
-process dies would be lost. Here `put()` first keeps the update in the store, and a sweeper
-hands the updates a dead process kept but never started to this process's queue.
+process dies would be lost. Here an update is kept in the store before it is acknowledged, and
+a sweeper hands the updates a dead process kept but never started to this process's queue.
+
+* Webhook: `put()` returns once the update is kept (the concurrent requests' writes share
+  transactions in the group commit).
+* Long polling: the Updater puts a whole getUpdates batch one update after another, and
+  waiting for each write in turn would make the batch as slow as its writes. So `put()` only
+  starts keeping the update, and `AckAfterKept` (the getUpdates request) waits until the batch
+  is kept, and queues it, before the next getUpdates acknowledges it: one transaction a batch.
 """
 
 from __future__ import annotations
@@ -11,10 +18,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, Update
+from telegram.request import BaseRequest, RequestData
 
 from bot.tasks import cancel
 
@@ -26,22 +36,87 @@ Orphans = Callable[[timedelta], Awaitable[list[str]]]
 
 class DurableQueue(asyncio.Queue[object]):
     """The application's update queue: an update is kept before it is queued, and a
-    re-delivered one is dropped."""
+    re-delivered one is dropped. With `deferred` (long polling), `put()` only starts keeping
+    an update; `settle()` waits for what was put and queues it."""
 
-    def __init__(self, receive: Receive) -> None:
+    def __init__(self, receive: Receive, *, deferred: bool = False) -> None:
         super().__init__()
         self._receive = receive
+        self.deferred = deferred
+        self._keeping: deque[tuple[int, Update, asyncio.Task[bool]]] = deque()
+        self._settling = asyncio.Lock()
+        self._puts = 0
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and not await self._receive(
-            item.update_id, json.dumps(item.to_dict(), ensure_ascii=False)
-        ):
-            return  # Telegram delivered it again: it has been taken in already
-        await super().put(item)
+        if not isinstance(item, Update):
+            await super().put(item)
+            return
+        payload = json.dumps(item.to_dict(), ensure_ascii=False)
+        keeping = asyncio.ensure_future(self._receive(item.update_id, payload))
+        self._puts += 1
+        self._keeping.append((self._puts, item, keeping))
+        if not self.deferred:
+            await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until every update put so far is kept, and queue them in their order (a
+        re-delivery is dropped)."""
+        last = self._puts
+        async with self._settling:
+            while self._keeping and self._keeping[0][0] <= last:
+                _, update, keeping = self._keeping[0]
+                try:
+                    kept = await asyncio.shield(keeping)
+                except Exception:  # not kept: handle it all the same (unless the process dies)
+                    log.exception("update %s could not be kept", update.update_id)
+                    kept = True
+                self._keeping.popleft()
+                if kept:
+                    await super().put(update)
 
     async def put_kept(self, item: Update) -> None:
         """Queue an update that is in the store already (an orphan claimed back)."""
         await super().put(item)
+
+
+class AckAfterKept(BaseRequest):
+    """The getUpdates request of long polling: before asking for more updates (which
+    acknowledges the last batch to Telegram), it waits until the last batch is kept."""
+
+    def __init__(self, request: BaseRequest, queue: DurableQueue) -> None:
+        self._request = request
+        self._queue = queue
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._request.read_timeout
+
+    async def initialize(self) -> None:
+        await self._request.initialize()
+
+    async def shutdown(self) -> None:
+        await self._request.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        await self._queue.settle()
+        return await self._request.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
 
 
 class OrphanSweeper:

@@ -94,3 +94,44 @@ def test_flush_waits_for_what_was_fired(engine: Engine) -> None:
         count = connection.execute(select(func.count()).select_from(AskedQuestion)).scalar()
     assert count == 50
     writer.close()
+
+
+def test_items_of_one_bulk_are_written_with_one_call(engine: Engine) -> None:
+    calls: list[list[str]] = []
+
+    def asked(connection: Connection, intents: list[str]) -> list[int]:
+        calls.append(intents)
+        connection.execute(
+            insert(AskedQuestion), [{"asked_at": NOW, "intent": intent} for intent in intents]
+        )
+        return [len(intent) for intent in intents]
+
+    writer = GroupCommit(engine)
+    gate = threading.Event()
+    writer.submit(lambda connection: gate.wait(5))
+    futures = [writer.submit_to(asked, "x" * n) for n in range(1, 41)]
+    gate.set()
+    assert [f.result(5) for f in futures] == list(range(1, 41))
+    writer.close()
+    assert len(calls) <= 2 and sum(map(len, calls)) == 40  # not one call an item
+    assert len(_intents(engine)) == 40
+
+
+def test_a_failing_item_of_a_bulk_fails_alone(engine: Engine) -> None:
+    def asked(connection: Connection, intents: list[str]) -> list[str]:
+        for intent in intents:
+            connection.execute(insert(AskedQuestion).values(asked_at=NOW, intent=intent))
+            if intent == "bad":
+                raise ValueError("a bad item")
+        return intents
+
+    writer = GroupCommit(engine)
+    gate = threading.Event()
+    writer.submit(lambda connection: gate.wait(5))
+    futures = {intent: writer.submit_to(asked, intent) for intent in ("a", "bad", "b")}
+    gate.set()
+    with pytest.raises(ValueError, match="a bad item"):
+        futures["bad"].result(5)
+    assert (futures["a"].result(5), futures["b"].result(5)) == ("a", "b")
+    writer.close()
+    assert _intents(engine) == ["a", "b"]  # the batch was tried together, then one by one

@@ -73,3 +73,26 @@ def test_updates_kept_but_never_started_are_claimed_once(engine: Engine) -> None
     # Claimed: another process looking now finds nothing, and the claimer starts them.
     assert _in(engine, lambda c: ledger.orphans(c, timedelta(seconds=30))) == []
     assert _in(engine, lambda c: ledger.start(c, 11))
+
+
+def test_a_batch_is_kept_and_started_in_bulk_and_a_repeat_within_it_counts_once(
+    engine: Engine,
+) -> None:
+    ledger = ProcessedUpdates(engine, lambda: NOW)
+    assert _in(engine, lambda c: ledger.take_in(c, 21, "{}"))
+    arrivals = [(20, '{"a": 1}'), (21, "{}"), (22, "{}"), (20, '{"a": 1}')]
+    assert _in(engine, lambda c: ledger.take_in_many(c, arrivals)) == [True, False, True, False]
+    # 20 and 21 were kept, 23 arrives unkept (a local chat), 20 comes twice, 24 started before.
+    assert _in(engine, lambda c: ledger.start(c, 24))
+    started = _in(engine, lambda c: ledger.start_many(c, [20, 21, 23, 20, 24]))
+    assert started == [True, True, True, False, False]
+    with Session(engine) as session:
+        rows = session.exec(select(ProcessedUpdate).order_by(ProcessedUpdate.update_id)).all()
+    assert [(row.update_id, row.started_at is not None) for row in rows] == [
+        (20, True),
+        (21, True),
+        (22, False),
+        (23, True),
+        (24, True),
+    ]
+    assert rows[2].payload == "{}" and rows[0].payload is None

@@ -76,6 +76,18 @@ def test_countdown_follows_the_clock(notice_answerer: Answerer) -> None:
     assert "已经结束" in after.text
 
 
+def test_a_repeated_question_is_remembered_until_the_minute_turns(
+    notice_answerer: Answerer,
+) -> None:
+    last_second = datetime(2024, 9, 14, 23, 59, 59, tzinfo=TZ)
+    first = notice_answerer.answer("还有几天开始", last_second.replace(second=1))
+    again = notice_answerer.answer("还有几天开始", last_second)
+    assert again is first  # the same minute: not worked out again
+    assert "正在进行" not in first.text
+    opening = notice_answerer.answer("还有几天开始", datetime(2024, 9, 15, 0, 0, 1, tzinfo=TZ))
+    assert "正在进行中：今天是第1天" in opening.text
+
+
 def test_an_import_is_seen_by_the_next_question(
     template_db: Path, tmp_path: Path, jieba_cache: Path
 ) -> None:

@@ -35,7 +35,7 @@ from tests.helpers.http_bot_api import HttpBotAPI
 TOKEN = "4242:E2E-kill-token"
 ROOT = Path(__file__).resolve().parent.parent.parent
 KILLS = 3
-CONCURRENT = 32  # the default KEPUBOT_CONCURRENT_UPDATES
+CONCURRENT = 32  # lanes: at most this many updates are in handling when a process dies
 DIGEST_MORNING = datetime(2024, 9, 16, 9, 0, 30, tzinfo=TZ)
 
 
@@ -54,6 +54,7 @@ def start_bot(
         "KEPUBOT_LOG_LEVEL": "INFO",
         # Updates a killed process kept but never started are handled after this long.
         "KEPUBOT_ORPHAN_UPDATE_SECONDS": "3",
+        "KEPUBOT_CONCURRENT_UPDATES": str(CONCURRENT),
     }
     started: list[subprocess.Popen[bytes]] = []
 

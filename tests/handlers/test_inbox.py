@@ -3,6 +3,7 @@ dropped, and what a dead process kept but never started is handled by another.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -16,21 +17,46 @@ from bot.models import ProcessedUpdate
 from bot.processed import ProcessedUpdates
 from bot.services import Services
 from content.db import write_scope
+from handlers.inbox import DurableQueue
 from tests.conftest import NOW
 from tests.helpers.updates import make_message
 
 
-async def test_updates_are_kept_before_they_are_queued_and_repeats_dropped(
-    app: Application, services: Services
+async def test_polled_updates_are_kept_before_the_next_get_updates_acknowledges_them(
+    app: Application, services: Services, bot_api: FakeBotAPI
 ) -> None:
     update = make_message("科普日什么时候开始", bot=app.bot, when=NOW)
-    await app.update_queue.put(update)
-    await app.update_queue.put(update)  # Telegram delivered it again
-    assert app.update_queue.qsize() == 1
+    queue = app.update_queue
+    assert isinstance(queue, DurableQueue) and queue.deferred  # long polling
+    await queue.put(update)
+    await queue.put(update)  # Telegram delivered it again
+    assert queue.qsize() == 0  # being kept; not acknowledged yet
+
+    await app.bot.get_updates(timeout=0)  # the acknowledgement waits for the batch
+    assert [call.method for call in bot_api.calls][-1] == "getUpdates"
+    assert queue.qsize() == 1  # kept, queued, and the repeat dropped
     with Session(services.engine) as session:
         row = session.get(ProcessedUpdate, update.update_id)
     assert row is not None and row.started_at is None
     assert json.loads(row.payload or "")["message"]["text"] == "科普日什么时候开始"
+
+
+async def test_a_webhook_update_is_kept_before_put_returns(
+    app: Application, services: Services
+) -> None:
+    received: list[int] = []
+
+    async def receive(update_id: int, payload: str) -> bool:
+        received.append(update_id)
+        return await services.intake.receive(update_id, payload)
+
+    queue = DurableQueue(receive)  # a webhook's queue: every put is kept before it returns
+    first = make_message("主题是什么", bot=app.bot, when=NOW)
+    second = make_message("在哪里", bot=app.bot, when=NOW)
+    await asyncio.gather(queue.put(first), queue.put(second), queue.put(first))
+    assert received == [first.update_id, second.update_id, first.update_id]
+    assert [queue.get_nowait(), queue.get_nowait()] == [first, second]
+    assert queue.empty()  # the repeat was dropped
 
 
 async def test_an_update_a_dead_process_kept_is_answered_here(
