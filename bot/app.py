@@ -15,7 +15,7 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import messages
-from bot.bot_api_client import TakingTurns
+from bot.bot_api_client import AiohttpRequest
 from bot.clock import Clock, system_clock
 from bot.dispatcher import Dispatcher, Sleep
 from bot.fetcher import PageFetcher, SafeFetcher
@@ -122,7 +122,7 @@ def build_application(
         builder = builder.request(request)
         get_updates_request = get_updates_request or request
     else:
-        builder = builder.request(TakingTurns(settings.telegram_connections))
+        builder = builder.request(AiohttpRequest(settings.telegram_connections))
         get_updates_request = HTTPXRequest()  # python-telegram-bot's default for getUpdates
     builder = builder.get_updates_request(AckAfterKept(get_updates_request, update_queue))
     if settings.concurrent_updates > 1:

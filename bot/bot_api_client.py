@@ -1,11 +1,15 @@
-"""The HTTP client of the Bot API: python-telegram-bot's httpx request, with requests taking
-turns for its connections.
+"""The HTTP client of the Bot API: python-telegram-bot's request interface on aiohttp.
 
-httpcore's connection pool re-examines every waiting request and every connection each time a
-request starts or ends. With hundreds of updates answered at once, most of their sendMessage
-requests wait, and that bookkeeping cost more CPU than the requests themselves. Here they wait
-in a first-come-first-served semaphore instead, and the pool only ever sees as many requests
-as it has connections.
+python-telegram-bot ships an httpx client and lets a bot bring another (`BaseRequest`). Under
+load the httpx path (httpcore's pool, anyio and sniffio on every request) cost more CPU than
+all of the bot's own work per update: in `bench/load.py` a sendMessage through it cost about
+twice a whole update through this client. aiohttp is the asyncio HTTP client most used in
+production; here it sends what python-telegram-bot hands over (form fields, or multipart
+with files) and maps its failures onto python-telegram-bot's errors, so the library's
+handling of 429, 403 and the rest is unchanged.
+
+`connections` caps the requests in flight (and so the connections); a request waits its turn
+first-come-first-served, up to `turn_seconds`, then fails as `TimedOut`.
 """
 
 from __future__ import annotations
@@ -13,28 +17,95 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from telegram.error import TimedOut
-from telegram.request import HTTPXRequest
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
 
+READ_SECONDS = 5.0
+"""python-telegram-bot's default read timeout (getUpdates adds its long-poll time to it)."""
+CONNECT_SECONDS = 5.0
+MEDIA_WRITE_SECONDS = 20.0
 TURN_SECONDS = 10.0
 """How long a request waits for a free connection before it fails as timed out."""
 
 
-class TakingTurns(HTTPXRequest):
-    """`HTTPXRequest` with `connections` connections, used by one request at a time each."""
+class AiohttpRequest(BaseRequest):
+    """Bot API requests over one aiohttp session with at most `connections` connections."""
 
     def __init__(self, connections: int, *, turn_seconds: float = TURN_SECONDS) -> None:
-        super().__init__(connection_pool_size=connections, pool_timeout=turn_seconds)
-        self._turns = asyncio.Semaphore(connections)
+        self._connections = connections
         self._turn_seconds = turn_seconds
+        self._session: aiohttp.ClientSession | None = None
+        self._turns = asyncio.Semaphore(connections)
 
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    @property
+    def read_timeout(self) -> float | None:
+        return READ_SECONDS
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections),
+                trust_env=True,  # HTTPS_PROXY and the like, as python-telegram-bot's own client
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data else None
+        read = _given(read_timeout, READ_SECONDS)
+        if files:  # aiohttp has no write timeout: an upload gets the media one to be read
+            read = max(read or 0.0, _given(write_timeout, MEDIA_WRITE_SECONDS) or 0.0)
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=_given(connect_timeout, CONNECT_SECONDS), sock_read=read
+        )
+        data = _form(request_data, files) if request_data else None
         try:
-            async with asyncio.timeout(self._turn_seconds):
+            async with asyncio.timeout(_given(pool_timeout, self._turn_seconds)):
                 await self._turns.acquire()
         except TimeoutError as exc:
             raise TimedOut("no free connection to the Bot API in time") from exc
         try:
-            return await super().do_request(*args, **kwargs)
+            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut() from exc
+        except aiohttp.InvalidURL as exc:  # its text is the URL, which holds the token
+            raise NetworkError("aiohttp.InvalidURL") from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         finally:
             self._turns.release()
+
+
+def _given(value: Any, default: float | None) -> float | None:
+    return default if value is BaseRequest.DEFAULT_NONE else value
+
+
+def _form(
+    request_data: RequestData, files: dict[str, Any] | None
+) -> dict[str, str] | aiohttp.FormData:
+    """Form fields as python-telegram-bot encodes them; multipart when there are files."""
+    fields = request_data.json_parameters
+    if not files:
+        return fields
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, upload in files.items():
+        filename, content, mimetype = upload
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form
