@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.bot_api_client import AiohttpRequest
 from bot.dispatcher import DEFAULT_RATE, Dispatcher
 from bot.outbox import Outbox, text_parts
 from content.db import create_db_engine, migrate
@@ -37,7 +37,8 @@ def _now() -> datetime:
 
 
 async def send_for(outbox: Outbox, base_url: str, rate: float, seconds: float) -> Dispatcher:
-    async with Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=64)) as bot:
+    request = AiohttpRequest(8)  # the bot's own client, with its default connections
+    async with Bot(TOKEN, base_url=base_url, request=request) as bot:
         dispatcher = Dispatcher(outbox, TelegramSender(bot), rate=rate)
         dispatcher.start()
         await asyncio.sleep(seconds)

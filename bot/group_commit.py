@@ -83,10 +83,6 @@ class GroupCommit:
         self._queue.put(_Entry(bulk, item, future))
         return future
 
-    def fire(self, unit: Unit[Any], what: str) -> None:
-        """`submit` without waiting; a failure is logged (as `what`), not raised."""
-        self.fire_to(each, unit, what)
-
     def fire_to(self, bulk: Bulk, item: Any, what: str) -> None:
         """`submit_to` without waiting; a failure is logged (as `what`), not raised."""
 

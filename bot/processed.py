@@ -64,11 +64,6 @@ class ProcessedUpdates:
         self._next_purge = 0.0
         self._purge_lock = threading.Lock()
 
-    def first_sight(self, update_id: int) -> bool:
-        """`start` in a transaction of its own; False for a re-delivery."""
-        with write_scope(self._engine) as connection:
-            return self.start(connection, update_id)
-
     def take_in(self, connection: Connection, update_id: int, payload: str) -> bool:
         """Keep an arriving update; False when it arrived before (a re-delivery)."""
         [kept] = self.take_in_many(connection, [(update_id, payload)])

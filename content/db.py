@@ -162,11 +162,6 @@ def write_scope(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
-def insert_or_ignore(connection: Connection, table: Table, values: dict[str, Any]) -> bool:
-    """Insert a row unless one with its key exists; True when it was inserted."""
-    return bool(insert_or_ignore_many(connection, table, [values]))
-
-
 def insert_or_ignore_many(
     connection: Connection, table: Table, rows: list[dict[str, Any]]
 ) -> set[tuple[Any, ...]]:

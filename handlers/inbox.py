@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, Update
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
 
 from bot.tasks import cancel
 
@@ -97,26 +97,9 @@ class AckAfterKept(BaseRequest):
     async def shutdown(self) -> None:
         await self._request.shutdown()
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         await self._queue.settle()
-        return await self._request.do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        return await self._request.do_request(*args, **kwargs)
 
 
 class OrphanSweeper:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 
-from bot.group_commit import GroupCommit
+from bot.group_commit import GroupCommit, each
 from bot.models import AskedQuestion
 from tests.conftest import NOW
 
@@ -79,7 +79,7 @@ def test_fire_logs_a_failure_instead_of_raising(
     def away(connection: Connection) -> None:
         raise OperationalError("INSERT", {}, Exception("database is away"))
 
-    writer.fire(away, "a question")
+    writer.fire_to(each, away, "a question")
     writer.flush()
     writer.close()
     assert "could not record a question" in caplog.text
@@ -88,7 +88,7 @@ def test_fire_logs_a_failure_instead_of_raising(
 def test_flush_waits_for_what_was_fired(engine: Engine) -> None:
     writer = GroupCommit(engine)
     for n in range(50):
-        writer.fire(_asked(f"f{n}"), "a question")
+        writer.fire_to(each, _asked(f"f{n}"), "a question")
     writer.flush()
     with engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(AskedQuestion)).scalar()

@@ -9,42 +9,45 @@ from sqlmodel import Session, select
 
 from bot.models import ProcessedUpdate
 from bot.processed import KEEP, ProcessedUpdates
+from content.db import write_scope
 from tests.conftest import NOW
 from tests.helpers.fake_time import FakeTime
 
 
+def _in(engine: Engine, work):  # type: ignore[no-untyped-def]
+    with write_scope(engine) as connection:
+        return work(connection)
+
+
+def _first_sight(ledger: ProcessedUpdates, engine: Engine, update_id: int) -> bool:
+    return bool(_in(engine, lambda c: ledger.start(c, update_id)))
+
+
 def test_an_update_is_new_once(engine: Engine) -> None:
     ledger = ProcessedUpdates(engine, lambda: NOW)
-    assert ledger.first_sight(900_000_001)
-    assert not ledger.first_sight(900_000_001)
-    assert ledger.first_sight(900_000_002)
+    assert _first_sight(ledger, engine, 900_000_001)
+    assert not _first_sight(ledger, engine, 900_000_001)
+    assert _first_sight(ledger, engine, 900_000_002)
 
 
 def test_ids_are_forgotten_after_a_day(engine: Engine) -> None:
     time = FakeTime(NOW)
     ledger = ProcessedUpdates(engine, time.now, monotonic=time.monotonic)
-    assert ledger.first_sight(1)
+    assert _first_sight(ledger, engine, 1)
     time.elapsed += KEEP.total_seconds() + 3600
-    assert ledger.first_sight(2)  # purges on the way
+    assert _first_sight(ledger, engine, 2)  # purges on the way
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(ProcessedUpdate)).one() == 1
-    assert ledger.first_sight(1)  # a day later, an id is unknown again
+    assert _first_sight(ledger, engine, 1)  # a day later, an id is unknown again
 
 
 def test_purge_keeps_recent_ids(engine: Engine) -> None:
     time = FakeTime(NOW)
     ledger = ProcessedUpdates(engine, time.now)
-    ledger.first_sight(1)
+    _first_sight(ledger, engine, 1)
     time.elapsed += timedelta(hours=1).total_seconds()
     assert ledger.purge() == 0
-    assert not ledger.first_sight(1)
-
-
-def _in(engine: Engine, work):  # type: ignore[no-untyped-def]
-    from content.db import write_scope
-
-    with write_scope(engine) as connection:
-        return work(connection)
+    assert not _first_sight(ledger, engine, 1)
 
 
 def test_an_update_kept_on_arrival_starts_once_and_is_not_an_orphan(engine: Engine) -> None:
