@@ -5,17 +5,18 @@ as multipart, and network failures become python-telegram-bot's errors without t
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
-from bot.bot_api_client import AiohttpRequest
+from bot.bot_api_client import AiohttpRequest, proxy_for
 from tests.helpers.ports import free_port
 
 TOKEN = "4242:TEST-turns-token"
@@ -144,3 +145,87 @@ async def test_network_failures_are_telegram_errors_without_the_token() -> None:
         await request.shutdown()
     for error in (refused.value, invalid.value):
         assert TOKEN not in str(error) and TOKEN.split(":")[1] not in str(error)
+
+
+class ProxyServer:
+    """A forward proxy stand-in: answers every request itself and notes what it was asked."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str | None]] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                proxy.seen.append((self.path, self.headers.get("Proxy-Authorization")))
+                me = {"id": 4242, "is_bot": True, "first_name": "kepubot", "username": "k_bot"}
+                body = json.dumps({"ok": True, "result": me}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.port = self.http.server_address[1]
+
+    def close(self) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def _clear_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+async def test_the_environments_proxy_is_used_with_its_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy = ProxyServer()
+    _clear_proxies(monkeypatch)
+    monkeypatch.setenv("HTTP_PROXY", f"http://kepu:p%40ss@127.0.0.1:{proxy.port}")
+    try:
+        bot = Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=AiohttpRequest(1))
+        async with bot:  # getMe
+            await bot.get_me()
+    finally:
+        proxy.close()
+    path, authorization = proxy.seen[-1]
+    assert path == f"http://api.telegram.invalid/bot{TOKEN}/getMe"  # absolute: via the proxy
+    assert authorization == "Basic " + base64.b64encode(b"kepu:p@ss").decode()
+    assert len(proxy.seen) == 2  # both requests: looked up once, kept for the origin
+
+
+async def test_no_proxy_exempts_a_host(
+    server: HoldingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.release.set()
+    _clear_proxies(monkeypatch)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nobody listens
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    bot = Bot(TOKEN, base_url=server.base_url, request=AiohttpRequest(1))
+    async with bot:
+        await bot.send_message(1, "直连")
+    assert server.answered == 1
+
+
+def test_an_https_targets_proxy_credentials_go_on_the_tunnel_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _clear_proxies(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "http://kepu:secret@proxy.example:3128")
+    proxy = proxy_for(urlsplit("https://api.telegram.org/botX/getMe"))
+    assert proxy.url == "http://proxy.example:3128"
+    assert proxy.tunnel_headers == {"Proxy-Authorization": "Basic a2VwdTpzZWNyZXQ="}
+    assert proxy.request_headers is None  # never sent to Telegram through the tunnel
+    monkeypatch.setenv("NO_PROXY", ".telegram.org")
+    assert proxy_for(urlsplit("https://api.telegram.org/botX/getMe")).url is None
