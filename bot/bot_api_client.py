@@ -23,7 +23,7 @@ import asyncio
 import urllib.request
 from base64 import b64encode
 from typing import Any, NamedTuple
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlencode, urlsplit
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -33,6 +33,7 @@ READ_SECONDS = 5.0
 """python-telegram-bot's default read timeout (getUpdates adds its long-poll time to it)."""
 CONNECT_SECONDS = 5.0
 MEDIA_WRITE_SECONDS = 20.0
+FORM_TYPE = "application/x-www-form-urlencoded"
 TURN_SECONDS = 10.0
 """How long a request waits for a free connection before it fails as timed out."""
 
@@ -83,6 +84,9 @@ class AiohttpRequest(BaseRequest):
         )
         data = _form(request_data, files) if request_data else None
         proxy = self._proxy(url)
+        headers = proxy.request_headers
+        if isinstance(data, bytes):
+            headers = {**(headers or {}), "Content-Type": FORM_TYPE}
         try:
             async with asyncio.timeout(_given(pool_timeout, self._turn_seconds)):
                 await self._turns.acquire()
@@ -94,7 +98,7 @@ class AiohttpRequest(BaseRequest):
                 url,
                 data=data,
                 timeout=timeout,
-                headers=proxy.request_headers,
+                headers=headers,
                 proxy=proxy.url,
                 proxy_headers=proxy.tunnel_headers,
             ) as response:
@@ -149,13 +153,12 @@ def _given(value: Any, default: float | None) -> float | None:
     return default if value is BaseRequest.DEFAULT_NONE else value
 
 
-def _form(
-    request_data: RequestData, files: dict[str, Any] | None
-) -> dict[str, str] | aiohttp.FormData:
-    """Form fields as python-telegram-bot encodes them; multipart when there are files."""
+def _form(request_data: RequestData, files: dict[str, Any] | None) -> bytes | aiohttp.FormData:
+    """Form fields as python-telegram-bot encodes them, URL-encoded (aiohttp's own form for a
+    plain dict builds a multipart writer first); multipart when there are files."""
     fields = request_data.json_parameters
     if not files:
-        return fields
+        return urlencode(fields).encode("ascii")
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)

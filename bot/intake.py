@@ -32,8 +32,9 @@ class Intake:
         self._people = people
 
     async def receive(self, update_id: int, payload: str) -> bool:
-        """Keep an arriving update (its JSON); False for a re-delivery. With the database away
-        it is taken without being kept (it is handled, unless the process dies first)."""
+        """Keep an arriving update (its JSON); False when it is there already (a re-delivery,
+        or its handling started first). With the database away it is taken without being
+        kept (it is handled, unless the process dies first)."""
         arrival = (update_id, payload)
         try:
             return await asyncio.wrap_future(self._writer.submit_to(self._take_in, arrival))

@@ -79,6 +79,7 @@ class ProcessedUpdates:
                 update_id, {"update_id": update_id, "seen_at": now, "payload": payload}
             )
         inserted = insert_or_ignore_many(connection, PROCESSED, list(rows.values()))
+        # One that is there already arrived before, or its handling started first.
         return self._firsts([update_id for update_id, _ in arrivals], inserted)
 
     def start(self, connection: Connection, update_id: int) -> bool:
@@ -99,7 +100,11 @@ class ProcessedUpdates:
             self._purge_now_and_then(connection)
             rows = [{"update_id": u, "seen_at": now, "started_at": now} for u in unknown]
             marked |= insert_or_ignore_many(connection, PROCESSED, rows)
-        return self._firsts(update_ids, marked)
+        started = self._firsts(update_ids, marked)
+        for update_id, first in zip(update_ids, started, strict=True):
+            if not first:
+                log.info("update %s was delivered again: ignored", update_id)
+        return started
 
     @staticmethod
     def _firsts(update_ids: list[int], done: set[tuple[int, ...]]) -> list[bool]:
@@ -108,8 +113,6 @@ class ProcessedUpdates:
         seen: set[int] = set()
         for update_id in update_ids:
             results.append((update_id,) in done and update_id not in seen)
-            if not results[-1]:
-                log.info("update %s was delivered again: ignored", update_id)
             seen.add(update_id)
         return results
 

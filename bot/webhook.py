@@ -26,6 +26,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
 from content.db import ping
+from handlers.inbox import DurableQueue
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +83,19 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
             log.warning("webhook request without the right secret from %s", self.request.remote_ip)
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
-            data = json.loads(self.request.body)
+            body = self.request.body.decode("utf-8")
+            data = json.loads(body)
+            if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+                raise TypeError("not a JSON object with an integer update_id")
             update = Update.de_json(data, self.bot_application.bot)
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
             log.warning("webhook request that is not an update: %s", exc)
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
-        if update is not None:
-            await self.bot_application.update_queue.put(update)
+        queue = self.bot_application.update_queue
+        if update is not None and isinstance(queue, DurableQueue):
+            await queue.put(update, payload=body)  # kept as it came, not written out again
+        elif update is not None:
+            await queue.put(update)
         self.set_status(HTTPStatus.OK)
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:

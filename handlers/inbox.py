@@ -5,12 +5,16 @@ answers 200, as soon as `update_queue.put()` returns; updates still in the queue
 process dies would be lost. Here an update is kept in the store before it is acknowledged, and
 a sweeper hands the updates a dead process kept but never started to this process's queue.
 
-* Webhook: `put()` returns once the update is kept (the concurrent requests' writes share
-  transactions in the group commit).
+An update is queued at once, while it is being kept: its handling begins by marking it
+started in the same ledger (`guards.admit`), and that mark, not the keeping, is what lets a
+re-delivered copy have no second effect. Both writes usually share one transaction of the
+group commit.
+
+* Webhook: `put()` returns (and the server answers 200) once the update is kept.
 * Long polling: the Updater puts a whole getUpdates batch one update after another, and
-  waiting for each write in turn would make the batch as slow as its writes. So `put()` only
-  starts keeping the update, and `AckAfterKept` (the getUpdates request) waits until the batch
-  is kept, and queues it, before the next getUpdates acknowledges it: one transaction a batch.
+  waiting for each write in turn would make the batch as slow as its writes. So `put()`
+  returns at once, and `AckAfterKept` (the getUpdates request) waits until the batch is kept
+  before the next getUpdates acknowledges it: one transaction a batch.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -35,48 +38,46 @@ Orphans = Callable[[timedelta], Awaitable[list[str]]]
 
 
 class DurableQueue(asyncio.Queue[object]):
-    """The application's update queue: an update is kept before it is queued, and a
-    re-delivered one is dropped. With `deferred` (long polling), `put()` only starts keeping
-    an update; `settle()` waits for what was put and queues it."""
+    """The application's update queue: every update is kept in the store before `put()`
+    returns, or with `deferred` (long polling) before `settle()` does."""
 
     def __init__(self, receive: Receive, *, deferred: bool = False) -> None:
         super().__init__()
         self._receive = receive
         self.deferred = deferred
-        self._keeping: deque[tuple[int, Update, asyncio.Task[bool]]] = deque()
-        self._settling = asyncio.Lock()
-        self._puts = 0
+        self._keeping: list[tuple[Update, asyncio.Task[bool]]] = []
 
-    async def put(self, item: object) -> None:
+    async def put(self, item: object, payload: str | None = None) -> None:
+        """Queue an update and keep it; `payload` is its JSON as received, where there is one
+        (the webhook's body), else it is written out again from the update."""
         if not isinstance(item, Update):
             await super().put(item)
             return
-        payload = json.dumps(item.to_dict(), ensure_ascii=False)
-        keeping = asyncio.ensure_future(self._receive(item.update_id, payload))
-        self._puts += 1
-        self._keeping.append((self._puts, item, keeping))
-        if not self.deferred:
-            await self.settle()
+        if payload is None:
+            payload = json.dumps(item.to_dict(), ensure_ascii=False)
+        keeping = asyncio.create_task(self._receive(item.update_id, payload))
+        self.put_nowait(item)  # the queue is unbounded
+        if self.deferred:
+            self._keeping.append((item, keeping))
+        else:
+            await _kept(item, keeping)
 
     async def settle(self) -> None:
-        """Wait until every update put so far is kept, and queue them in their order (a
-        re-delivery is dropped)."""
-        last = self._puts
-        async with self._settling:
-            while self._keeping and self._keeping[0][0] <= last:
-                _, update, keeping = self._keeping[0]
-                try:
-                    kept = await asyncio.shield(keeping)
-                except Exception:  # not kept: handle it all the same (unless the process dies)
-                    log.exception("update %s could not be kept", update.update_id)
-                    kept = True
-                self._keeping.popleft()
-                if kept:
-                    await super().put(update)
+        """Wait until every update put so far is kept."""
+        keeping, self._keeping = self._keeping, []
+        for update, task in keeping:
+            await _kept(update, task)
 
     async def put_kept(self, item: Update) -> None:
         """Queue an update that is in the store already (an orphan claimed back)."""
         await super().put(item)
+
+
+async def _kept(update: Update, keeping: asyncio.Task[bool]) -> None:
+    try:
+        await asyncio.shield(keeping)
+    except Exception:  # not kept: it is handled all the same (unless the process dies)
+        log.exception("update %s could not be kept", update.update_id)
 
 
 class AckAfterKept(BaseRequest):

@@ -30,33 +30,67 @@ async def test_polled_updates_are_kept_before_the_next_get_updates_acknowledges_
     assert isinstance(queue, DurableQueue) and queue.deferred  # long polling
     await queue.put(update)
     await queue.put(update)  # Telegram delivered it again
-    assert queue.qsize() == 0  # being kept; not acknowledged yet
+    assert kept(services, update.update_id) is None  # being kept; not acknowledged yet
 
     await app.bot.get_updates(timeout=0)  # the acknowledgement waits for the batch
     assert [call.method for call in bot_api.calls][-1] == "getUpdates"
-    assert queue.qsize() == 1  # kept, queued, and the repeat dropped
-    with Session(services.engine) as session:
-        row = session.get(ProcessedUpdate, update.update_id)
+    row = kept(services, update.update_id)
     assert row is not None and row.started_at is None
     assert json.loads(row.payload or "")["message"]["text"] == "科普日什么时候开始"
 
+    # Both copies were queued at once; the first one handled marks it started, the other
+    # has no effect.
+    for _ in range(2):
+        await app.process_update(queue.get_nowait())
+    assert queue.empty()
+    [reply] = bot_api.sent_messages
+    assert "9月15日" in reply.params["text"]
+
 
 async def test_a_webhook_update_is_kept_before_put_returns(
-    app: Application, services: Services
+    app: Application, services: Services, bot_api: FakeBotAPI
 ) -> None:
     received: list[int] = []
 
     async def receive(update_id: int, payload: str) -> bool:
         received.append(update_id)
-        return await services.intake.receive(update_id, payload)
+        kept = await services.intake.receive(update_id, payload)
+        assert queue.qsize() >= 1  # queued while it was being kept
+        return kept
 
     queue = DurableQueue(receive)  # a webhook's queue: every put is kept before it returns
     first = make_message("主题是什么", bot=app.bot, when=NOW)
     second = make_message("在哪里", bot=app.bot, when=NOW)
-    await asyncio.gather(queue.put(first), queue.put(second), queue.put(first))
-    assert received == [first.update_id, second.update_id, first.update_id]
-    assert [queue.get_nowait(), queue.get_nowait()] == [first, second]
-    assert queue.empty()  # the repeat was dropped
+    await queue.put(first)
+    assert received == [first.update_id]
+    assert kept(services, first.update_id) is not None
+    await asyncio.gather(queue.put(second), queue.put(first))
+    assert sorted(received) == sorted([first.update_id, first.update_id, second.update_id])
+    for _ in range(3):
+        await app.process_update(queue.get_nowait())
+    assert queue.empty()
+    assert len(bot_api.sent_messages) == 2  # the repeat had no effect
+
+
+async def test_handling_may_start_before_the_update_is_kept(
+    app: Application, services: Services, bot_api: FakeBotAPI
+) -> None:
+    """Keeping and starting race: whichever commits first, the update is handled once and
+    is no orphan."""
+    update = make_message("科普日什么时候开始", bot=app.bot, when=NOW)
+    await app.process_update(update)  # started (and answered) before its keep arrived
+    assert not await services.intake.receive(
+        update.update_id, json.dumps(update.to_dict(), ensure_ascii=False)
+    )
+    row = kept(services, update.update_id)
+    assert row is not None and row.started_at is not None
+    assert await services.intake.orphans(timedelta(seconds=-1)) == []  # however old: none
+    assert len(bot_api.sent_messages) == 1
+
+
+def kept(services: Services, update_id: int) -> ProcessedUpdate | None:
+    with Session(services.engine) as session:
+        return session.get(ProcessedUpdate, update_id)
 
 
 async def test_an_update_a_dead_process_kept_is_answered_here(
