@@ -1,23 +1,24 @@
-"""Load benchmark: the bot and a bare echo bot against one fake Bot API on 127.0.0.1, by long
-polling and by webhook.
+"""Load benchmark: the bot and a bare echo bot, each against its own fake Bot API on 127.0.0.1,
+by long polling and by webhook.
 
-    .venv/bin/python bench/load.py [--mode both|polling|webhook] [--seconds 8] [--users 2000]
-                                   [--concurrency 64] [--rounds 1]
+    .venv/bin/python bench/load.py [--mode both|polling|webhook] [--seconds 12] [--slices 6]
+                                   [--latency-seconds 6] [--users 2000] [--concurrency 64]
 
-Runs, one after the other, a bare python-telegram-bot bot that only echoes and `kepubot run`,
-each as its own process against a fake Bot API served from this process (tornado). Polling:
-getUpdates is answered as soon as an update is queued. Webhook: each update is posted to the
-bot's webhook server with the secret header, as a load balancer would after TLS. Many
-simulated users ask questions:
+Runs a bare python-telegram-bot bot that only echoes and `kepubot run` side by side, each as
+its own process against a fake Bot API served from this process (tornado). Polling: getUpdates
+is answered as soon as an update is queued. Webhook: each update is posted to the bot's
+webhook server with the secret header, as a load balancer would after TLS. Many simulated
+users ask questions:
 
-* peak: a closed loop of `--concurrency` outstanding questions for `--seconds`: updates/s;
+* peak: a closed loop of `--concurrency` outstanding questions: updates/s. The two bots take
+  turns in `--slices` short slices (`--seconds` in all for each), so a drift of a shared
+  machine's speed (a third within minutes, seen here) hits both alike; the share of each
+  pair of slices is printed beside the overall one;
 * latency: an open loop at 50% of that bot's peak rate: p50/p99 time from an update being
   queued at the API to the bot's sendMessage arriving there.
 
 Target: the bot's throughput at least 80% of the echo bot's; its p99 under 100 ms at 50% of its
-peak. The speed of a shared machine drifts by a third within minutes, so `--rounds N` measures
-N echo/kepubot pairs in turn and prints the median share. Bounded: every phase has a deadline;
-a round of one mode takes about 40 s.
+peak. Bounded: every phase has a deadline; one mode takes about 50 s.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ QUESTIONS = [
     "今天吃什么",
 ]
 STARTUP_SECONDS = 40.0
+WARM_UP_SECONDS = 1.0
 UPDATE_IDS = itertools.count(int(time.time() * 1000))
 """Update ids are unique across the runs on one database: the bot drops an id it has seen."""
 SECRET = "bench-webhook-secret"
@@ -189,8 +192,12 @@ class Figures:
     rate: float = 0.0
     latencies: list[float] = field(default_factory=list)
     lost: int = 0
+    slice_peaks: list[float] = field(default_factory=list)
+    """Replies per second in each slice at its peak."""
     cpu_ms: float = 0.0
     """The bot process's CPU time per reply in the peak phase (all its threads)."""
+    driver_cpu_ms: float = 0.0
+    """This process's (the users' and the fake API's) CPU time per reply in the peak phase."""
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -203,18 +210,18 @@ class Figures:
             f"{self.name:<16} peak {self.peak:7.1f} updates/s | at {self.rate:6.1f}/s: "
             f"p50 {self.percentile(50):6.1f} ms, p99 {self.percentile(99):6.1f} ms "
             f"({len(self.latencies)} replies, {self.lost} unanswered) | "
-            f"CPU {self.cpu_ms:.2f} ms/update"
+            f"CPU {self.cpu_ms:.2f} ms/update (driver {self.driver_cpu_ms:.2f})"
         )
 
 
 async def closed_loop(
-    api: FakeApi, users: int, concurrency: int, seconds: float
-) -> tuple[float, int]:
-    """`concurrency` users each ask again as soon as answered; returns replies per second
-    (after the first second) and all replies."""
-    pool = itertools.cycle(random.Random(1).sample(range(100_000, 100_000 + users), users))
+    api: FakeApi, pool: Iterator[int], concurrency: int, seconds: float
+) -> tuple[int, float]:
+    """`concurrency` users each ask again as soon as answered, for `seconds`; returns the
+    replies and the time they took (the last questions asked are waited for)."""
     done = 0
-    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    deadline = started + seconds
 
     async def user() -> None:
         nonlocal done
@@ -225,13 +232,8 @@ async def closed_loop(
                 continue
             done += 1
 
-    await asyncio.sleep(0)
-    warm = asyncio.gather(*(user() for _ in range(concurrency)))
-    # Count only after the first second (connection pools and caches warm up).
-    await asyncio.sleep(1.0)
-    start_done, started = done, time.perf_counter()
-    await warm
-    return (done - start_done) / (time.perf_counter() - started), done
+    await asyncio.gather(*(user() for _ in range(concurrency)))
+    return done, time.perf_counter() - started
 
 
 async def open_loop(
@@ -255,14 +257,56 @@ async def open_loop(
     return latencies, len(results) - len(latencies)
 
 
-async def measure(
-    name: str, command: list[str], env: dict[str, str], args: Any, mode: str
-) -> Figures:
+@dataclass
+class Contestant:
+    """One bot process, the fake Bot API it talks to, and its figures so far."""
+
+    figures: Figures
+    api: FakeApi
+    server: HTTPServer
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    pool: Iterator[int]
+    replies: int = 0
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    driver_seconds: float = 0.0
+
+    async def slice(self, concurrency: int, seconds: float, *, count: bool = True) -> None:
+        """Drive it at its peak for `seconds`; add up the figures (unless a warm-up)."""
+        cpu, driver = _cpu_seconds(self.process.pid), time.process_time()
+        replies, took = await closed_loop(self.api, self.pool, concurrency, seconds)
+        if not replies:
+            raise SystemExit(f"{self.figures.name} answered nothing: see {self.log_path}")
+        if count:
+            self.cpu_seconds += _cpu_seconds(self.process.pid) - cpu
+            self.driver_seconds += time.process_time() - driver
+            self.replies += replies
+            self.seconds += took
+            self.figures.slice_peaks.append(replies / took)
+            figures = self.figures
+            figures.peak = self.replies / self.seconds
+            figures.cpu_ms = self.cpu_seconds / self.replies * 1000
+            figures.driver_cpu_ms = self.driver_seconds / self.replies * 1000
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.server.stop()
+
+
+async def start(
+    name: str, command: list[str], env: dict[str, str], args: Any, mode: str, seed: int
+) -> Contestant:
+    """Start `command` against a fake Bot API of its own, by `mode`."""
     api = FakeApi()
     if mode == "webhook":
         bot_port = _free_port()
         api.webhook = f"http://127.0.0.1:{bot_port}/hook"
-        api.client = AsyncHTTPClient(max_clients=args.concurrency * 2)
+        api.client = AsyncHTTPClient(force_instance=True, max_clients=args.concurrency * 2)
         env = {
             **env,
             "KEPUBOT_WEBHOOK_URL": PUBLIC_URL,
@@ -280,28 +324,46 @@ async def measure(
     log_path = Path(tempfile.gettempdir()) / f"kepubot-load-{name}.log"
     with log_path.open("wb") as log_file:  # a pipe nobody reads would stall the bot once full
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
-    figures = Figures(f"{name}/{mode}")
+    users = random.Random(seed).sample(range(seed, seed + args.users), args.users)
+    return Contestant(
+        Figures(f"{name}/{mode}"), api, server, process, log_path, itertools.cycle(users)
+    )
+
+
+async def measure(
+    commands: dict[str, list[str]], env: dict[str, str], args: Any, mode: str
+) -> list[Figures]:
+    """The bots run side by side and take turns at their peak in short slices, so a drift of
+    the machine's speed hits them alike; then each one's latency at half its peak."""
+    contestants = [
+        await start(name, command, env, args, mode, seed=100_000 * (n + 1))
+        for n, (name, command) in enumerate(commands.items())
+    ]
     try:
-        await asyncio.wait_for(api.ready(), STARTUP_SECONDS)
-        await asyncio.sleep(0.5)
-        cpu_before = _cpu_seconds(process.pid)
-        figures.peak, replies = await closed_loop(api, args.users, args.concurrency, args.seconds)
-        figures.cpu_ms = (_cpu_seconds(process.pid) - cpu_before) / max(replies, 1) * 1000
-        if not replies:
-            raise SystemExit(f"{name}/{mode} answered nothing: see {log_path}")
-        figures.rate = figures.peak / 2
-        await asyncio.sleep(0.5)
-        figures.latencies, figures.lost = await open_loop(
-            api, args.users, figures.rate, args.seconds * 0.75
-        )
+        for contestant in contestants:
+            try:
+                await asyncio.wait_for(contestant.api.ready(), STARTUP_SECONDS)
+            except TimeoutError:
+                raise SystemExit(
+                    f"{contestant.figures.name} did not start: see {contestant.log_path}"
+                ) from None
+        for contestant in contestants:  # connection pools and caches warm up
+            await contestant.slice(args.concurrency, WARM_UP_SECONDS, count=False)
+        for n in range(args.slices):
+            for contestant in contestants if n % 2 == 0 else contestants[::-1]:
+                await asyncio.sleep(0.2)  # the last slice's stragglers are done
+                await contestant.slice(args.concurrency, args.seconds / args.slices)
+        for contestant in contestants:
+            figures = contestant.figures
+            figures.rate = figures.peak / 2
+            await asyncio.sleep(0.5)
+            figures.latencies, figures.lost = await open_loop(
+                contestant.api, args.users, figures.rate, args.latency_seconds
+            )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        server.stop()
-    return figures
+        for contestant in contestants:
+            contestant.stop()
+    return [contestant.figures for contestant in contestants]
 
 
 def _free_port() -> int:
@@ -350,26 +412,26 @@ async def run(args: Any) -> None:
             "KEPUBOT_JIEBA_CACHE_DIR": str(ROOT / "data" / "cache"),
             "KEPUBOT_LOG_LEVEL": "WARNING",
         }
-        echo = [sys.executable, __file__, "--echo-bot"]
-        kepubot = [str(Path(sys.executable).with_name("kepubot")), "run"]
+        commands = {
+            "echo": [sys.executable, __file__, "--echo-bot"],
+            "kepubot": [str(Path(sys.executable).with_name("kepubot")), "run"],
+        }
         started = time.perf_counter()
-        modes = ["polling", "webhook"] if args.mode == "both" else [args.mode]
-        results: dict[str, list[tuple[Figures, Figures]]] = {mode: [] for mode in modes}
-        for mode in modes:
-            for _ in range(args.rounds):  # alternated: a busy spell of the machine hits both
-                echo_figures = await measure("echo", echo, env, args, mode)
-                bot_figures = await measure("kepubot", kepubot, env, args, mode)
-                print(echo_figures.line(), flush=True)
-                print(bot_figures.line(), flush=True)
-                results[mode].append((echo_figures, bot_figures))
-    for mode, rounds in results.items():
-        shares = sorted(bot.peak / echo.peak for echo, bot in rounds if echo.peak)
-        p99s = sorted(bot.percentile(99) for _, bot in rounds)
-        share, p99 = statistics.median(shares), statistics.median(p99s)
-        each = ", ".join(f"{value:.0%}" for value in shares)
-        print(f"{mode}: kepubot throughput {share:.0%} of the echo bot's (target ≥ 80%)", end="")
-        print(f" [rounds: {each}]" if len(rounds) > 1 else "")
-        print(f"{mode}: kepubot p99 at 50% of its peak: {p99:.1f} ms (target < 100)")
+        for mode in ["polling", "webhook"] if args.mode == "both" else [args.mode]:
+            echo, bot = await measure(commands, env, args, mode)
+            print(echo.line(), flush=True)
+            print(bot.line(), flush=True)
+            shares = sorted(b / e for e, b in zip(echo.slice_peaks, bot.slice_peaks, strict=True))
+            print(
+                f"{mode}: kepubot throughput {bot.peak / echo.peak:.0%} of the echo bot's "
+                f"(target ≥ 80%) [slice pairs: {shares[0]:.0%} to {shares[-1]:.0%}, "
+                f"median {statistics.median(shares):.0%}]"
+            )
+            print(
+                f"{mode}: kepubot p99 at 50% of its peak: {bot.percentile(99):.1f} ms "
+                "(target < 100)",
+                flush=True,
+            )
     print(
         f"database: {env['KEPUBOT_DATABASE_URL'].split(':')[0]}; "
         f"run took {time.perf_counter() - started:.0f} s"
@@ -379,12 +441,15 @@ async def run(args: Any) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["both", "polling", "webhook"], default="both")
-    parser.add_argument("--seconds", type=float, default=8.0, help="peak phase length")
+    parser.add_argument(
+        "--seconds", type=float, default=12.0, help="peak time of each bot, in all its slices"
+    )
+    parser.add_argument("--slices", type=int, default=6, help="turns each bot takes at its peak")
+    parser.add_argument(
+        "--latency-seconds", type=float, default=6.0, help="latency phase of each bot"
+    )
     parser.add_argument("--users", type=int, default=2000, help="simulated users")
     parser.add_argument("--concurrency", type=int, default=64, help="questions outstanding")
-    parser.add_argument(
-        "--rounds", type=int, default=1, help="echo/kepubot pairs per mode (medians printed)"
-    )
     parser.add_argument("--echo-bot", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.echo_bot:

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     orphan_update_seconds: float = Field(default=30.0, gt=0)
     """An update kept this long and never started belonged to a process that died: another
     process handles it."""
-    telegram_connections: int = Field(default=8, ge=1, le=256)
+    telegram_connections: int = Field(default=32, ge=1, le=256)
     """HTTP connections to the Bot API for sending; requests take turns for them
     (`bot.bot_api_client`)."""
     concurrent_updates: int = Field(default=256, ge=1, le=4096)
