@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 if TYPE_CHECKING:
@@ -204,13 +204,72 @@ def _statement(dialect: str, table: Table, conflict: str, changed: tuple[str, ..
 @contextmanager
 def _writer_turn(engine: Engine) -> Iterator[None]:
     """Hold this process's writer mutex of a SQLite file (nothing on other databases)."""
-    if engine.dialect.name != "sqlite":
+    lock = _writer_lock(engine)
+    if lock is None:
         yield
         return
+    with lock:
+        yield
+
+
+def _writer_lock(engine: Engine) -> threading.RLock | None:
+    if engine.dialect.name != "sqlite":
+        return None
     key = str(engine.url)
     lock = _sqlite_writers.get(key)
     if lock is None:
         with _sqlite_writers_guard:
             lock = _sqlite_writers.setdefault(key, threading.RLock())
-    with lock:
-        yield
+    return lock
+
+
+class WriteLockTaken(Exception):
+    """The write lock was not free at once (`write_scope_now`): nothing was written."""
+
+    def __init__(self, reason: str, *, by_this_process: bool) -> None:
+        super().__init__(reason)
+        self.by_this_process = by_this_process
+        """Taken by another writer of this process (it will be done soon), not another
+        process's (which may hold it for seconds)."""
+
+
+def open_writer_that_never_waits(engine: Engine) -> Connection:
+    """A SQLite connection for `write_scope_now`: it never waits for the write lock, and
+    leaves checkpoints (which wait for the disk) to other connections (`checkpoint`).
+
+    Close it with `.invalidate()`: it must not go back to the pool as it is.
+    """
+    connection = engine.execution_options(**{WRITE_OPTION: True}).connect()
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+    driver.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]
+    return connection
+
+
+@contextmanager
+def write_scope_now(connection: Connection) -> Iterator[Connection]:
+    """`write_scope` on a connection of `open_writer_that_never_waits`, only if the write lock
+    is free at once; else `WriteLockTaken` is raised before anything is written."""
+    lock = _writer_lock(connection.engine)
+    if lock is not None and not lock.acquire(blocking=False):
+        raise WriteLockTaken("another writer of this process has it", by_this_process=True)
+    try:
+        try:
+            transaction = connection.begin()
+        except OperationalError as exc:  # another process's writer (or no database at all)
+            raise WriteLockTaken(str(exc), by_this_process=False) from exc
+        with transaction:
+            yield connection
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the database as far as readers allow, without
+    waiting for anyone (a no-op on other databases)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import sqlite3
 import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, func, insert, select, text
@@ -10,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.group_commit import GroupCommit, each
 from bot.models import AskedQuestion
+from content.db import create_db_engine, write_scope
 from tests.conftest import NOW
 
 
@@ -135,3 +142,111 @@ def test_a_failing_item_of_a_bulk_fails_alone(engine: Engine) -> None:
     assert (futures["a"].result(5), futures["b"].result(5)) == ("a", "b")
     writer.close()
     assert _intents(engine) == ["a", "b"]  # the batch was tried together, then one by one
+
+
+@pytest.fixture
+def sqlite_engine(template_db: Path, tmp_path: Path) -> Iterator[Engine]:
+    """The event loop commits on SQLite only: these tests take a SQLite copy on either run."""
+    path = tmp_path / "loop.db"
+    shutil.copyfile(template_db, path)
+    engine = create_db_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+async def test_on_sqlite_the_event_loop_commits_a_burst_itself(sqlite_engine: Engine) -> None:
+    writer = GroupCommit(sqlite_engine)
+    futures = [writer.submit(_asked(f"l{n:02}")) for n in range(50)]
+    results = await asyncio.gather(*map(asyncio.wrap_future, futures))
+    assert results == [f"l{n:02}" for n in range(50)]
+    assert _intents(sqlite_engine) == results
+    assert writer.batches == 1 and writer.handed_over == 0  # one commit at the loop's turn
+    writer.close()
+
+
+async def test_a_taken_write_lock_sends_the_batch_to_the_thread_which_waits(
+    sqlite_engine: Engine,
+) -> None:
+    writer = GroupCommit(sqlite_engine)
+    other = sqlite3.connect(sqlite_engine.url.database or "", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's import, say
+    pending = asyncio.wrap_future(writer.submit(_asked("waited")))
+    await asyncio.sleep(0.05)  # the loop's turn came, and went: the lock was taken
+    assert writer.handed_over == 1 and not pending.done()
+    other.execute("COMMIT")
+    other.close()
+    assert await asyncio.wait_for(pending, 10) == "waited"
+    assert _intents(sqlite_engine) == ["waited"]
+    writer.close()
+
+
+async def test_while_a_writer_of_this_process_has_the_lock_the_loop_tries_again(
+    sqlite_engine: Engine,
+) -> None:
+    writer = GroupCommit(sqlite_engine)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_scope(sqlite_engine):  # a subscription being saved, say
+            holding.set()
+            release.wait(5)
+
+    holder = asyncio.create_task(asyncio.to_thread(hold))
+    await asyncio.to_thread(holding.wait, 5)
+    pending = asyncio.wrap_future(writer.submit(_asked("soon")))
+    await asyncio.sleep(0.05)
+    assert not pending.done()
+    release.set()
+    assert await asyncio.wait_for(pending, 5) == "soon"
+    await holder
+    assert writer.handed_over == 0  # the loop wrote it itself
+    writer.close()
+
+
+async def test_flush_from_a_worker_thread_waits_for_the_loops_writes(
+    sqlite_engine: Engine,
+) -> None:
+    writer = GroupCommit(sqlite_engine)
+    for n in range(20):
+        writer.fire_to(each, _asked(f"w{n:02}"), "a question")
+    await asyncio.to_thread(writer.flush)  # the loop runs meanwhile: its turn commits them
+    assert len(_intents(sqlite_engine)) == 20
+    writer.fire_to(each, _asked("x"), "a question")
+    writer.flush()  # on the loop itself: committed there and then
+    assert len(_intents(sqlite_engine)) == 21
+    writer.close()
+
+
+async def test_the_loops_connection_never_waits_and_never_goes_back_to_the_pool(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkpoints: list[Engine] = []
+    monkeypatch.setattr("bot.group_commit.checkpoint", checkpoints.append)
+    writer = GroupCommit(sqlite_engine)
+    await asyncio.wrap_future(writer.submit(_asked("a")))
+    writer.flush()
+    assert checkpoints == [sqlite_engine]  # the thread checkpoints for the loop
+    await asyncio.wrap_future(writer.submit(_asked("b")))
+    writer.flush()
+    assert len(checkpoints) == 1  # at most once a second
+    writer.close()
+    with sqlite_engine.connect() as connection:  # a pooled connection waits as usual
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+
+
+def test_writes_left_on_a_stopped_loop_are_committed_at_close(sqlite_engine: Engine) -> None:
+    writer = GroupCommit(sqlite_engine)
+    loop = asyncio.new_event_loop()
+    left: list[Future[str]] = []
+
+    def submit() -> None:
+        left.append(writer.submit(_asked("left")))
+        loop.stop()  # the loop's turn for the write never comes
+
+    loop.call_soon(submit)
+    loop.run_forever()
+    loop.close()
+    assert not left[0].done()
+    writer.close()
+    assert left[0].result(5) == "left" and _intents(sqlite_engine) == ["left"]
