@@ -32,6 +32,8 @@ class HoldingServer:
         self.most = 0
         self.answered = 0
         self.bodies: list[tuple[str, bytes]] = []
+        self.requests: list[tuple[str, str | None]] = []
+        """Each request's path and Proxy-Authorization (when it came as a proxy's)."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,6 +45,7 @@ class HoldingServer:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 server.bodies.append((self.headers.get("Content-Type", ""), body))
+                server.requests.append((self.path, self.headers.get("Proxy-Authorization")))
                 if self.path.endswith("/getMe"):
                     self._answer({"id": 4242, "is_bot": True, "first_name": "kepubot"})
                     return
@@ -147,40 +150,6 @@ async def test_network_failures_are_telegram_errors_without_the_token() -> None:
         assert TOKEN not in str(error) and TOKEN.split(":")[1] not in str(error)
 
 
-class ProxyServer:
-    """A forward proxy stand-in: answers every request itself and notes what it was asked."""
-
-    def __init__(self) -> None:
-        self.seen: list[tuple[str, str | None]] = []
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                proxy.seen.append((self.path, self.headers.get("Proxy-Authorization")))
-                me = {"id": 4242, "is_bot": True, "first_name": "kepubot", "username": "k_bot"}
-                body = json.dumps({"ok": True, "result": me}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.http.daemon_threads = True
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        self.port = self.http.server_address[1]
-
-    def close(self) -> None:
-        self.http.shutdown()
-        self.http.server_close()
-
-
 def _clear_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
@@ -188,21 +157,19 @@ def _clear_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_the_environments_proxy_is_used_with_its_credentials(
-    monkeypatch: pytest.MonkeyPatch,
+    server: HoldingServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    proxy = ProxyServer()
+    proxy = server  # it answers what it is asked as a proxy itself
     _clear_proxies(monkeypatch)
-    monkeypatch.setenv("HTTP_PROXY", f"http://kepu:p%40ss@127.0.0.1:{proxy.port}")
-    try:
-        bot = Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=AiohttpRequest(1))
-        async with bot:  # getMe
-            await bot.get_me()
-    finally:
-        proxy.close()
-    path, authorization = proxy.seen[-1]
+    port = proxy.http.server_address[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://kepu:p%40ss@127.0.0.1:{port}")
+    bot = Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=AiohttpRequest(1))
+    async with bot:  # getMe
+        await bot.get_me()
+    path, authorization = proxy.requests[-1]
     assert path == f"http://api.telegram.invalid/bot{TOKEN}/getMe"  # absolute: via the proxy
     assert authorization == "Basic " + base64.b64encode(b"kepu:p@ss").decode()
-    assert len(proxy.seen) == 2  # both requests: looked up once, kept for the origin
+    assert len(proxy.requests) == 2  # both requests: looked up once, kept for the origin
 
 
 async def test_no_proxy_exempts_a_host(
