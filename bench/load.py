@@ -283,8 +283,8 @@ class Contestant:
             self.driver_seconds += time.process_time() - driver
             self.replies += replies
             self.seconds += took
-            self.figures.slice_peaks.append(replies / took)
             figures = self.figures
+            figures.slice_peaks.append(replies / took)
             figures.peak = self.replies / self.seconds
             figures.cpu_ms = self.cpu_seconds / self.replies * 1000
             figures.driver_cpu_ms = self.driver_seconds / self.replies * 1000
@@ -298,7 +298,7 @@ class Contestant:
         self.server.stop()
 
 
-async def start(
+def start(
     name: str, command: list[str], env: dict[str, str], args: Any, mode: str, seed: int
 ) -> Contestant:
     """Start `command` against a fake Bot API of its own, by `mode`."""
@@ -336,7 +336,7 @@ async def measure(
     """The bots run side by side and take turns at their peak in short slices, so a drift of
     the machine's speed hits them alike; then each one's latency at half its peak."""
     contestants = [
-        await start(name, command, env, args, mode, seed=100_000 * (n + 1))
+        start(name, command, env, args, mode, seed=100_000 * (n + 1))
         for n, (name, command) in enumerate(commands.items())
     ]
     try:

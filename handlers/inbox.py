@@ -20,6 +20,7 @@ group commit.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -45,7 +46,7 @@ class DurableQueue(asyncio.Queue[object]):
         super().__init__()
         self._receive = receive
         self.deferred = deferred
-        self._keeping: list[tuple[Update, asyncio.Task[bool]]] = []
+        self._keeping: set[asyncio.Task[bool]] = set()
 
     async def put(self, item: object, payload: str | None = None) -> None:
         """Queue an update and keep it; `payload` is its JSON as received, where there is one
@@ -56,28 +57,26 @@ class DurableQueue(asyncio.Queue[object]):
         if payload is None:
             payload = json.dumps(item.to_dict(), ensure_ascii=False)
         keeping = asyncio.create_task(self._receive(item.update_id, payload))
+        self._keeping.add(keeping)
+        keeping.add_done_callback(functools.partial(self._kept, item.update_id))
         self.put_nowait(item)  # the queue is unbounded
-        if self.deferred:
-            self._keeping.append((item, keeping))
-        else:
-            await _kept(item, keeping)
+        if not self.deferred:
+            await asyncio.wait([keeping])
 
     async def settle(self) -> None:
-        """Wait until every update put so far is kept."""
-        keeping, self._keeping = self._keeping, []
-        for update, task in keeping:
-            await _kept(update, task)
+        """Wait until every update put so far is kept (or could not be)."""
+        if self._keeping:
+            await asyncio.wait(list(self._keeping))
 
     async def put_kept(self, item: Update) -> None:
         """Queue an update that is in the store already (an orphan claimed back)."""
         await super().put(item)
 
-
-async def _kept(update: Update, keeping: asyncio.Task[bool]) -> None:
-    try:
-        await asyncio.shield(keeping)
-    except Exception:  # not kept: it is handled all the same (unless the process dies)
-        log.exception("update %s could not be kept", update.update_id)
+    def _kept(self, update_id: int, keeping: asyncio.Task[bool]) -> None:
+        self._keeping.discard(keeping)
+        error = None if keeping.cancelled() else keeping.exception()
+        if error is not None:  # it is handled all the same (unless the process dies)
+            log.error("update %s could not be kept", update_id, exc_info=error)
 
 
 class AckAfterKept(BaseRequest):

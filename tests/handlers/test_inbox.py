@@ -7,6 +7,7 @@ import asyncio
 import json
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session
 from telegram.ext import Application
 
@@ -70,6 +71,20 @@ async def test_a_webhook_update_is_kept_before_put_returns(
         await app.process_update(queue.get_nowait())
     assert queue.empty()
     assert len(bot_api.sent_messages) == 2  # the repeat had no effect
+
+
+async def test_an_update_that_cannot_be_kept_is_handled_all_the_same(
+    app: Application, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def receive(update_id: int, payload: str) -> bool:
+        raise RuntimeError("the store refused it")
+
+    update = make_message("主题是什么", bot=app.bot, when=NOW)
+    for queue in (DurableQueue(receive), DurableQueue(receive, deferred=True)):
+        await queue.put(update)
+        await queue.settle()
+        assert queue.get_nowait() is update
+    assert caplog.text.count(f"update {update.update_id} could not be kept") == 2
 
 
 async def test_handling_may_start_before_the_update_is_kept(
