@@ -25,6 +25,7 @@ from telegram import Bot
 from bot.bot_api_client import AiohttpRequest
 from bot.dispatcher import DEFAULT_RATE, Dispatcher
 from bot.outbox import Outbox, text_parts
+from bot.settings import Settings
 from content.db import create_db_engine, migrate
 from handlers.delivery import TelegramSender
 from tests.helpers.telegram_server import TelegramServer
@@ -37,7 +38,8 @@ def _now() -> datetime:
 
 
 async def send_for(outbox: Outbox, base_url: str, rate: float, seconds: float) -> Dispatcher:
-    request = AiohttpRequest(8)  # the bot's own client, with its default connections
+    # The bot's own client, with its default connections.
+    request = AiohttpRequest(Settings.model_fields["telegram_connections"].default)
     async with Bot(TOKEN, base_url=base_url, request=request) as bot:
         dispatcher = Dispatcher(outbox, TelegramSender(bot), rate=rate)
         dispatcher.start()

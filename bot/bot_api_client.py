@@ -38,6 +38,20 @@ TURN_SECONDS = 10.0
 """How long a request waits for a free connection before it fails as timed out."""
 
 
+class NoTurn(Exception):
+    """No connection to the Bot API came free in time: the request never left."""
+
+
+NOT_SENT = (
+    NoTurn,
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+    aiohttp.InvalidURL,
+)
+"""Causes (`__cause__`) of this client's errors for a request that never left this machine:
+it is safe to send again. Any other failure may have reached Telegram."""
+
+
 class AiohttpRequest(BaseRequest):
     """Bot API requests over one aiohttp session with at most `connections` connections."""
 
@@ -90,8 +104,8 @@ class AiohttpRequest(BaseRequest):
         try:
             async with asyncio.timeout(_given(pool_timeout, self._turn_seconds)):
                 await self._turns.acquire()
-        except TimeoutError as exc:
-            raise TimedOut("no free connection to the Bot API in time") from exc
+        except TimeoutError:
+            raise TimedOut("no free connection to the Bot API in time") from NoTurn()
         try:
             async with self._session.request(
                 method,

@@ -7,7 +7,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -204,11 +204,7 @@ def _statement(dialect: str, table: Table, conflict: str, changed: tuple[str, ..
 @contextmanager
 def _writer_turn(engine: Engine) -> Iterator[None]:
     """Hold this process's writer mutex of a SQLite file (nothing on other databases)."""
-    lock = _writer_lock(engine)
-    if lock is None:
-        yield
-        return
-    with lock:
+    with _writer_lock(engine) or nullcontext():
         yield
 
 

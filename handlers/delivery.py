@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from datetime import timedelta
 
+import aiohttp
 import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -20,10 +21,14 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import outbox
+from bot.bot_api_client import NOT_SENT
 from bot.outbox import Part
 
-# Failures that happen before a request leaves this machine: safe to send again.
-_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures that happen before a request leaves this machine: safe to send again. The bot
+# sends through its aiohttp client; python-telegram-bot's httpx one serves getUpdates.
+_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, *NOT_SENT)
+# Failures of the transport once the request may have been written: it may have arrived.
+_MAYBE_SENT_CAUSES = (httpx.HTTPError, aiohttp.ClientError, TimeoutError)
 
 
 class TelegramSender:
@@ -68,8 +73,7 @@ def delivery_error(exc: TelegramError) -> outbox.DeliveryError:
         cause = exc.__cause__
         if isinstance(cause, _NOT_SENT_CAUSES):
             return outbox.NotSent(exc.message)
-        if isinstance(cause, httpx.HTTPError):
-            # Timed out or disconnected after the request was written: it may have arrived.
+        if isinstance(cause, _MAYBE_SENT_CAUSES):
             return outbox.MaybeSent(exc.message)
         if isinstance(exc, TimedOut):
             return outbox.MaybeSent(exc.message)

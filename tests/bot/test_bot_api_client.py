@@ -16,7 +16,9 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
+from bot import outbox
 from bot.bot_api_client import AiohttpRequest, proxy_for
+from handlers.delivery import TelegramSender
 from tests.helpers.ports import free_port
 
 TOKEN = "4242:TEST-turns-token"
@@ -196,3 +198,24 @@ def test_an_https_targets_proxy_credentials_go_on_the_tunnel_only(
     assert proxy.request_headers is None  # never sent to Telegram through the tunnel
     monkeypatch.setenv("NO_PROXY", ".telegram.org")
     assert proxy_for(urlsplit("https://api.telegram.org/botX/getMe")).url is None
+
+
+async def test_a_request_that_never_left_may_be_sent_again(server: HoldingServer) -> None:
+    """For the outbox: no free connection in time, or nobody listening, is `NotSent` (retried);
+    a dropped connection after the request was written is `MaybeSent` (test_outbox_faults)."""
+    bot = Bot(TOKEN, base_url=server.base_url, request=AiohttpRequest(1, turn_seconds=0.1))
+    async with bot:
+        first = asyncio.create_task(bot.send_message(1, "占着连接"))
+        await _until(lambda: server.active == 1)
+        with pytest.raises(outbox.NotSent, match="no free connection"):
+            await TelegramSender(bot)(2, {"type": "text", "text": "等不到"})
+        server.release.set()
+        await first
+    request = AiohttpRequest(1)  # initialized without getMe: nobody listens
+    await request.initialize()
+    try:
+        lonely = Bot(TOKEN, base_url=f"http://127.0.0.1:{free_port()}/bot", request=request)
+        with pytest.raises(outbox.NotSent):
+            await TelegramSender(lonely)(3, {"type": "text", "text": "没人听"})
+    finally:
+        await request.shutdown()

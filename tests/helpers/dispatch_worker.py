@@ -10,10 +10,11 @@ import sys
 from datetime import UTC, datetime
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.bot_api_client import AiohttpRequest
 from bot.dispatcher import Dispatcher
 from bot.outbox import Outbox
+from bot.settings import Settings
 from content.db import create_db_engine
 from handlers.delivery import TelegramSender
 
@@ -27,7 +28,7 @@ def _utc_now() -> datetime:
 async def drain(database_url: str, base_url: str, rate: float) -> Dispatcher:
     """Recover after a crash, then send everything the outbox holds."""
     engine = create_db_engine(database_url)
-    request = HTTPXRequest(connection_pool_size=128)
+    request = AiohttpRequest(Settings.model_fields["telegram_connections"].default)  # the bot's
     try:
         async with Bot(TOKEN, base_url=base_url, request=request) as bot:
             outbox = Outbox(engine, _utc_now)
