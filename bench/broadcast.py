@@ -22,12 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Bot
 
-from bot.bot_api_client import AiohttpRequest
-from bot.dispatcher import DEFAULT_RATE, Dispatcher
-from bot.outbox import Outbox, text_parts
+from bot.outreach.dispatcher import DEFAULT_RATE, Dispatcher
+from bot.outreach.outbox import Outbox, text_parts
 from bot.settings import Settings
-from content.db import create_db_engine, migrate
-from handlers.delivery import TelegramSender
+from bot.store.schema import migrate
+from bot.telegram.bot_api import AiohttpRequest
+from bot.telegram.delivery import TelegramSender
+from content.db import create_db_engine
 from tests.helpers.telegram_server import TelegramServer
 
 TOKEN = "123456789:BENCH-token"

@@ -24,8 +24,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.store.schema import migrate  # noqa: E402
 from content.answers import Answerer  # noqa: E402
-from content.db import create_db_engine, migrate  # noqa: E402
+from content.db import create_db_engine  # noqa: E402
 from content.importer import import_file  # noqa: E402
 from content.seed import seed  # noqa: E402
 from tests.content.qa_eval import load_cases  # noqa: E402

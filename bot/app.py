@@ -1,4 +1,5 @@
-"""The composition root: `build_application` wires settings, store, services and handlers."""
+"""The composition root: `build_services` wires the store and the Telegram-free services,
+`build_application` puts Telegram on top of them (its Application, handlers and jobs)."""
 
 from __future__ import annotations
 
@@ -15,29 +16,32 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import messages
-from bot.bot_api_client import AiohttpRequest
 from bot.clock import Clock, system_clock
-from bot.dispatcher import Dispatcher, Sleep
-from bot.fetcher import PageFetcher, SafeFetcher
+from bot.creators.fetcher import PageFetcher, SafeFetcher
+from bot.creators.links import LinkRules
+from bot.creators.submissions import SubmissionService, campaign_hashtag
 from bot.flood import FloodGate
-from bot.group_commit import GroupCommit
-from bot.intake import Intake
-from bot.leadership import Leadership
-from bot.lease import Lease
-from bot.links import LinkRules
-from bot.logs import redact_secret
-from bot.metrics import Metrics
-from bot.outbox import Outbox
+from bot.intake.ledger import ProcessedUpdates
+from bot.intake.updates import Intake
+from bot.outreach.dispatcher import Dispatcher, Sleep
+from bot.outreach.outbox import Outbox
+from bot.outreach.reminders import Cadence, Reminders
+from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
-from bot.processed import ProcessedUpdates
-from bot.reminders import Cadence, Reminders
+from bot.runtime.leadership import Leadership
+from bot.runtime.lease import Lease
+from bot.runtime.logs import redact_secret
+from bot.runtime.metrics import Metrics
 from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
-from bot.submissions import SubmissionService, campaign_hashtag
-from bot.subscriptions import Subscriptions
+from bot.store.group_commit import GroupCommit
+from bot.telegram.bot_api import AiohttpRequest
+from bot.telegram.delivery import TelegramSender
+from bot.telegram.update_order import PerUserOrder
+from bot.telegram.update_queue import AckAfterKept, DurableQueue, OrphanSweeper
 from content.answers import Answerer
-from handlers import (
+from handlers.telegram import (
     admin,
     ask,
     broadcast,
@@ -51,15 +55,12 @@ from handlers import (
     submit,
     subscribe,
 )
-from handlers.delivery import TelegramSender
-from handlers.inbox import AckAfterKept, DurableQueue, OrphanSweeper
-from handlers.update_order import PerUserOrder
 from scheduler.wiring import schedule_jobs
 
 log = logging.getLogger(__name__)
 
 ORPHANS_KEY = "orphan_updates"
-"""bot_data key of the sweeper that handles updates a dead process kept (handlers.inbox)."""
+"""bot_data key of the sweeper that handles updates a dead process kept (bot.telegram.update_queue)."""
 
 
 def build_application(
@@ -73,73 +74,70 @@ def build_application(
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Sleep = asyncio.sleep,
 ) -> Application:
-    """Build the bot: open and seed the store, create the services, register the handlers.
+    """Build the bot on Telegram: the services, the Application, its handlers and jobs.
 
     `request` replaces the HTTP layer (the fake Bot API of `kepubot chat` and the tests);
     without it a token is required. `answerer` lets tests share one warmed-up answerer;
     `fetcher` replaces the video-page fetcher (tests point it at a local server);
     `monotonic` and `sleep` pace the outbox dispatcher (tests pass a fake time).
     """
-    token = settings.token
-    if token is None and request is None:
-        raise SettingsError(
-            "TELEGRAM_BOT_TOKEN / KEPUBOT_TELEGRAM_TOKEN: not set; it is needed to run the "
-            "bot on Telegram (use `kepubot chat` to try it locally)"
-        )
-    if token is None:
-        from bot.local_api import LOCAL_TOKEN
+    token = _bot_token(settings, request)
+    services = build_services(
+        settings, clock=clock, answerer=answerer, fetcher=fetcher, monotonic=monotonic, sleep=sleep
+    )
+    # Long polling keeps each getUpdates batch in one write (update_queue.AckAfterKept).
+    update_queue = DurableQueue(services.intake.receive, deferred=settings.webhook_url is None)
+    application = _telegram_application(
+        settings, token, update_queue, request=request, get_updates_request=get_updates_request
+    )
+    services.dispatcher.connect(
+        TelegramSender(application.bot),
+        on_progress=functools.partial(broadcast.report_progress, application),
+    )
+    application.bot_data[SERVICES_KEY] = services
+    application.bot_data[ORPHANS_KEY] = OrphanSweeper(
+        update_queue,
+        services.intake.orphans,
+        every=min(5.0, settings.orphan_update_seconds / 2),
+        older_than=timedelta(seconds=settings.orphan_update_seconds),
+    )
+    _add_telegram_handlers(application)
+    # Digests, creator prompts and deadline reminders: every minute in the campaign time
+    # zone, from the moment the application starts (scheduled broadcasts need no job: the
+    # dispatcher sends them at their time).
+    if settings.scheduler_enabled and settings.run_dispatcher and application.job_queue:
+        schedule_jobs(application.job_queue, settings.tz)
+    return application
 
-        token = LOCAL_TOKEN
-    redact_secret(token)
-    if settings.webhook_secret is not None:
-        redact_secret(settings.webhook_secret.get_secret_value())
 
+def build_services(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    answerer: Answerer | None = None,
+    fetcher: PageFetcher | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
+) -> Services:
+    """The Telegram-free services of every flow on an open, seeded store.
+
+    The outbox dispatcher is built without a channel: the caller `connect()`s its sender.
+    """
     clock = clock or system_clock(settings.tz)
     engine = open_store(settings)
     if answerer is None:
         answerer = Answerer(engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir)
     salt_setting = settings.user_hash_salt.get_secret_value() if settings.user_hash_salt else None
     link_rules = LinkRules.from_hosts(settings.video_hosts)
-    submissions = SubmissionService(
-        engine,
-        clock,
-        link_rules,
-        fetcher or SafeFetcher(link_rules),
-        hashtag=campaign_hashtag(engine),
-    )
     people = People(engine, clock, settings.admin_ids)
     writer = GroupCommit(engine)
-    intake = Intake(writer, ProcessedUpdates(engine, clock), people)
-    # Long polling keeps each getUpdates batch in one write (handlers.inbox.AckAfterKept).
-    update_queue = DurableQueue(intake.receive, deferred=settings.webhook_url is None)
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.telegram_base_url)
-        .update_queue(update_queue)
-    )
-    if request is not None:
-        builder = builder.request(request)
-        get_updates_request = get_updates_request or request
-    else:
-        builder = builder.request(AiohttpRequest(settings.telegram_connections))
-        get_updates_request = HTTPXRequest()  # python-telegram-bot's default for getUpdates
-    builder = builder.get_updates_request(AckAfterKept(get_updates_request, update_queue))
-    if settings.concurrent_updates > 1:
-        builder = builder.concurrent_updates(PerUserOrder(settings.concurrent_updates))
-    application = (
-        builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
-    )
-
     subscriptions = Subscriptions(engine, clock)
     outbox = Outbox(engine, clock)
     dispatcher = Dispatcher(
         outbox,
-        TelegramSender(application.bot),
         rate=settings.broadcast_rate,
         on_blocked=people.mark_blocked,
         on_migrated=subscriptions.follow_migration,
-        on_progress=functools.partial(broadcast.report_progress, application),
         monotonic=monotonic,
         sleep=sleep,
     )
@@ -153,7 +151,7 @@ def build_application(
         lambda: (dispatcher.sent, dispatcher.flood_waits),
         leading=lambda: leadership.leading,
     )
-    application.bot_data[SERVICES_KEY] = Services(
+    return Services(
         settings=settings,
         engine=engine,
         answerer=answerer,
@@ -169,7 +167,13 @@ def build_application(
         button_texts=ShortKeys(),
         people=people,
         flood=FloodGate(settings.flood_messages, timedelta(seconds=settings.flood_seconds)),
-        submissions=submissions,
+        submissions=SubmissionService(
+            engine,
+            clock,
+            link_rules,
+            fetcher or SafeFetcher(link_rules),
+            hashtag=campaign_hashtag(engine),
+        ),
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=dispatcher,
@@ -185,18 +189,60 @@ def build_application(
         lease=lease,
         leadership=leadership,
         writer=writer,
-        intake=intake,
+        intake=Intake(writer, ProcessedUpdates(engine, clock), people),
         metrics=metrics,
     )
 
-    application.bot_data[ORPHANS_KEY] = OrphanSweeper(
-        update_queue,
-        intake.orphans,
-        every=min(5.0, settings.orphan_update_seconds / 2),
-        older_than=timedelta(seconds=settings.orphan_update_seconds),
+
+def _bot_token(settings: Settings, request: BaseRequest | None) -> str:
+    """The bot token (the fake Bot API's own without one), registered for redaction."""
+    token = settings.token
+    if token is None and request is None:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN / KEPUBOT_TELEGRAM_TOKEN: not set; it is needed to run the "
+            "bot on Telegram (use `kepubot chat` to try it locally)"
+        )
+    if token is None:
+        from bot.telegram.local_api import LOCAL_TOKEN
+
+        token = LOCAL_TOKEN
+    redact_secret(token)
+    if settings.webhook_secret is not None:
+        redact_secret(settings.webhook_secret.get_secret_value())
+    return token
+
+
+def _telegram_application(
+    settings: Settings,
+    token: str,
+    update_queue: DurableQueue,
+    *,
+    request: BaseRequest | None,
+    get_updates_request: BaseRequest | None,
+) -> Application:
+    """python-telegram-bot's Application on the durable update queue and the bot's client."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .update_queue(update_queue)
+    )
+    if request is not None:
+        builder = builder.request(request)
+        get_updates_request = get_updates_request or request
+    else:
+        builder = builder.request(AiohttpRequest(settings.telegram_connections))
+        get_updates_request = HTTPXRequest()  # python-telegram-bot's default for getUpdates
+    builder = builder.get_updates_request(AckAfterKept(get_updates_request, update_queue))
+    if settings.concurrent_updates > 1:
+        builder = builder.concurrent_updates(PerUserOrder(settings.concurrent_updates))
+    return (
+        builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown).build()
     )
 
-    # All handlers, in the order they are tried (within group 0 the first match wins):
+
+def _add_telegram_handlers(application: Application) -> None:
+    """All handlers, in the order they are tried (within group 0 the first match wins)."""
     application.add_handlers(guards.metric_handlers, group=-4)  # count every update
     application.add_handlers(guards.intake_handlers, group=-3)  # ledger, sender; repeats: drop
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
@@ -217,13 +263,6 @@ def build_application(
     application.add_handlers(submit.late_handlers)  # /cancel with nothing to cancel
     application.add_handlers(start.fallback_handlers)  # unknown commands: keep this last
     application.add_error_handler(errors.report_error)
-
-    # Digests, creator prompts and deadline reminders: every minute in the campaign time
-    # zone, from the moment the application starts (scheduled broadcasts need no job: the
-    # dispatcher sends them at their time).
-    if settings.scheduler_enabled and settings.run_dispatcher and application.job_queue:
-        schedule_jobs(application.job_queue, settings.tz)
-    return application
 
 
 async def _post_init(application: Application) -> None:

@@ -11,8 +11,8 @@ from telegram import Update
 from bot.app import build_application
 from bot.clock import Clock, system_clock
 from bot.formatting import to_plain
-from bot.local_api import FakeBotAPI, callback_update, message_update
 from bot.settings import Settings
+from bot.telegram.local_api import FakeBotAPI, callback_update, message_update
 
 CHAT_USER_ID = 10001
 PROMPT = "你> "

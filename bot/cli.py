@@ -30,7 +30,7 @@ def _fail(message: str) -> NoReturn:
 
 def _settings(*, quiet: bool = False) -> Settings:
     """Load settings and set up logging; a bad setting is a message and exit status 2."""
-    from bot.logs import configure_logging, redact_secret
+    from bot.runtime.logs import configure_logging, redact_secret
 
     try:
         settings = load_settings()
@@ -176,7 +176,7 @@ def _run_webhook(application: Application, settings: Settings) -> None:
     import functools
 
     from bot.services import services_from
-    from bot.webhook import WebhookConfig, check_health, serve_webhook
+    from bot.telegram.webhook import WebhookConfig, check_health, serve_webhook
 
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     config = WebhookConfig(
@@ -242,7 +242,7 @@ def import_(file: Path) -> None:
     status is 2. Re-importing updates rows by their id.
     """
     settings = _settings(quiet=True)
-    from bot.imports import FALLBACK_ENCODING, import_path
+    from bot.organizers.imports import FALLBACK_ENCODING, import_path
     from content.importer import ImportFailed
 
     engine = _open_store(settings)
@@ -315,8 +315,8 @@ def submissions_export(file: Path | None, fmt: str | None) -> None:
     as UTF-8; cells that a spreadsheet would take for a formula are prefixed with '.
     """
     settings = _settings(quiet=True)
-    from bot.submission_export import export_rows, write_csv, write_xlsx
-    from bot.submissions import all_with_history
+    from bot.creators.export import export_rows, write_csv, write_xlsx
+    from bot.creators.submissions import all_with_history
 
     if fmt is None:
         fmt = "xlsx" if file is not None and file.suffix.lower() == ".xlsx" else "csv"
@@ -342,7 +342,7 @@ def stats(days: int) -> None:
     The same figures as /stats in the bot, as text (no chart).
     """
     settings = _settings(quiet=True)
-    from bot.stats import campaign_stats, format_stats
+    from bot.organizers.stats import campaign_stats, format_stats
 
     engine = _open_store(settings)
     now = datetime.now(settings.tz)
@@ -368,10 +368,10 @@ def schedule(now: datetime | None, hours: float, ids: bool) -> None:
 
     from bot.clock import system_clock
     from bot.messages import KIND_LABELS
-    from bot.outbox import Outbox
+    from bot.outreach.outbox import Outbox
+    from bot.outreach.reminders import Cadence, Reminders, scheduled_broadcasts
+    from bot.outreach.subscriptions import Subscriptions
     from bot.people import People
-    from bot.reminders import Cadence, Reminders, scheduled_broadcasts
-    from bot.subscriptions import Subscriptions
 
     settings = _settings(quiet=True)
     engine = _open_store(settings)

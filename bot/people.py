@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, Table
 from sqlmodel import Session, select
 
 from bot.clock import Clock
-from bot.models import BotUser, OrganizerRole
+from bot.store.models import BotUser, OrganizerRole
 from content.db import session_scope, upsert, write_scope
 
 log = logging.getLogger(__name__)

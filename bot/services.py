@@ -16,20 +16,20 @@ from sqlalchemy import Connection, Engine, func, insert
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
-from bot.dispatcher import Dispatcher
+from bot.creators.submissions import SubmissionService
 from bot.flood import FloodGate
-from bot.group_commit import GroupCommit
-from bot.intake import Intake
-from bot.leadership import Leadership
-from bot.lease import Lease
-from bot.metrics import Metrics
-from bot.models import AskedQuestion
-from bot.outbox import Outbox
+from bot.intake.updates import Intake
+from bot.outreach.dispatcher import Dispatcher
+from bot.outreach.outbox import Outbox
+from bot.outreach.reminders import Reminders
+from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
-from bot.reminders import Reminders
+from bot.runtime.leadership import Leadership
+from bot.runtime.lease import Lease
+from bot.runtime.metrics import Metrics
 from bot.settings import Settings
-from bot.submissions import SubmissionService
-from bot.subscriptions import Subscriptions
+from bot.store.group_commit import GroupCommit
+from bot.store.models import AskedQuestion
 from content.answers import Answer, Answerer
 from content.db import session_scope
 from content.models import Meta, UnansweredQuestion
@@ -43,7 +43,7 @@ RECORD_UNANSWERED = insert(UnansweredQuestion)
 def write_questions(
     connection: Connection, asked: list[tuple[dict[str, Any], dict[str, Any] | None]]
 ) -> list[None]:
-    """The question log's bulk (`bot.group_commit`): every question asked, and the text of
+    """The question log's bulk (`bot.store.group_commit`): every question asked, and the text of
     those unanswered."""
     connection.execute(RECORD_ASKED, [counted for counted, _ in asked])
     unanswered = [kept for _, kept in asked if kept is not None]

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     process handles it."""
     telegram_connections: int = Field(default=32, ge=1, le=256)
     """HTTP connections to the Bot API for sending; requests take turns for them
-    (`bot.bot_api_client`)."""
+    (`bot.telegram.bot_api`)."""
     concurrent_updates: int = Field(default=256, ge=1, le=4096)
     """Updates handled at the same time (one user's always one after another); 1: in turn.
     An update mostly waits (for its writes, for its sendMessage), so many run at once."""

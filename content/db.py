@@ -1,29 +1,24 @@
-"""Database engine, sessions and schema migrations (Alembic)."""
+"""Database engine and sessions: SQLite and PostgreSQL set up alike, units of work, bulk writes."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
-
-if TYPE_CHECKING:
-    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_OPTION = "kepubot_write"
 """Execution option of the connections `session_scope` uses: the unit of work writes."""
 SQLITE_BUSY_SECONDS = 10
@@ -82,57 +77,6 @@ def ping(engine: Engine) -> None:
     """Raise unless the database answers (the health check)."""
     with engine.connect() as connection:
         connection.exec_driver_sql("SELECT 1")
-
-
-def _alembic_config(engine: Engine) -> Config:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["engine"] = engine
-    return config
-
-
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*(.+)$", re.M)
-
-
-def _script_heads() -> set[str]:
-    """The newest revisions of the migration scripts, read from their files (no Alembic)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
-            ids = set(re.findall(r"[\"']([^\"']+)[\"']", value))
-            (revisions if name == "revision" else parents).update(ids)
-    return revisions - parents
-
-
-def _current_heads(engine: Engine) -> set[str] | None:
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
-    except SQLAlchemyError:
-        return None  # a new database: no version table yet
-    return {row[0] for row in rows}
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema up to date; never drops organizer data."""
-    if _current_heads(engine) == _script_heads():
-        return  # the usual case, answered without loading Alembic (a quicker first answer)
-    # Alembic is imported here, not at module level: most commands never need it.
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    config = _alembic_config(engine)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-    if current == heads:
-        return
-    log.info("migrating database schema to %s", ", ".join(sorted(heads)))
-    command.upgrade(config, "heads")
 
 
 @contextmanager

@@ -29,7 +29,7 @@ from content.models import (
 from content.search import Bm25Index, SearchDoc
 from content.seed import content_revision, content_token
 from content.segment import vocabulary
-from content.snapshots import SnapshotCache
+from content.snapshots import SnapshotCache, TextIndex
 from content.text import normalize
 from content.typos import HomophoneFixer, char_pinyin
 from content.wording import CITYWIDE_WORDS
@@ -289,20 +289,6 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for e in k.events
         if any(w in (e.district or "") + (e.venue or "") for w in CITYWIDE_WORDS)
     )
-
-
-@dataclass
-class TextIndex:
-    """What segmenting the store produces: slow to build, so cached per content version."""
-
-    domain: list[str]
-    vocabulary: list[str]
-    title_words: dict[str, set[str]]
-    faq_key_words: dict[str, set[str]]
-    index: Bm25Index
-    event_index: Bm25Index
-    related: dict[str, list[str]]
-    fixer: HomophoneFixer
 
 
 def build_text_index(k: Knowledge, analyzer: Analyzer) -> TextIndex:

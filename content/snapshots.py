@@ -7,18 +7,17 @@ import logging
 import os
 import pickle
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from content.lexicon import LEXICON_FILE
+from content.search import Bm25Index
 from content.segment import DICTIONARY_WORDS
-
-if TYPE_CHECKING:
-    from content.knowledge import TextIndex
+from content.typos import HomophoneFixer
 
 log = logging.getLogger(__name__)
 
-FORMAT = 8
+FORMAT = 9
 """Bump when TextIndex, the search index or the analysis changes shape."""
 
 
@@ -27,6 +26,20 @@ def engine_fingerprint() -> str:
     digest = hashlib.sha256(LEXICON_FILE.read_bytes())
     digest.update(f"{FORMAT}:{DICTIONARY_WORDS}".encode())
     return digest.hexdigest()[:16]
+
+
+@dataclass
+class TextIndex:
+    """What segmenting the store produces: slow to build, so cached per content version."""
+
+    domain: list[str]
+    vocabulary: list[str]
+    title_words: dict[str, set[str]]
+    faq_key_words: dict[str, set[str]]
+    index: Bm25Index
+    event_index: Bm25Index
+    related: dict[str, list[str]]
+    fixer: HomophoneFixer
 
 
 class SnapshotCache:

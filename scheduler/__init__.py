@@ -1,2 +1,2 @@
 """The clock of the bot: APScheduler wiring (`scheduler.wiring`) and the job callbacks
-(`scheduler.jobs`) that call the Telegram-free planning in `bot.reminders`."""
+(`scheduler.jobs`) that call the Telegram-free planning in `bot.outreach.reminders`."""

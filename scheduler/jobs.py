@@ -1,4 +1,4 @@
-"""The scheduled jobs: each takes (or renews) the scheduler lease, asks `bot.reminders` for
+"""The scheduled jobs: each takes (or renews) the scheduler lease, asks `bot.outreach.reminders` for
 what is due now and queues it in the outbox, then wakes the dispatcher.
 
 A job decides what to send from the database and the injected clock, never from the moment

@@ -7,7 +7,7 @@ and once as soon as the scheduler starts, which is the catch-up after downtime.
 Misfires: `misfire_grace_time=None` runs a late job however late it is, and `coalesce=True`
 makes several missed runs one. That is safe because a job looks at the database, not at its
 scheduled time: what is due today and not yet queued goes out, what belonged to an earlier
-day is skipped (bot.reminders). `max_instances=1`: a run never overlaps the previous one.
+day is skipped (bot.outreach.reminders). `max_instances=1`: a run never overlaps the previous one.
 """
 
 from __future__ import annotations

@@ -16,12 +16,13 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.clock import Clock, fixed_clock
-from bot.fetcher import PageFetcher
-from bot.local_api import ApiCall, FakeBotAPI
+from bot.creators.fetcher import PageFetcher
 from bot.services import Services, services_from
 from bot.settings import Settings, load_settings
+from bot.store.schema import migrate
+from bot.telegram.local_api import ApiCall, FakeBotAPI
 from content.answers import Answerer
-from content.db import create_db_engine, migrate
+from content.db import create_db_engine
 from content.seed import seed
 from tests.helpers.databases import PostgresDatabases, postgres_server_url
 from tests.helpers.fake_time import FakeTime

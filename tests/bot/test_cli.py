@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from bot.chat import run_chat
 from bot.cli import main
 from bot.clock import fixed_clock
-from bot.group_commit import GroupCommit
 from bot.services import QuestionService
 from bot.settings import Settings
+from bot.store.group_commit import GroupCommit
 from content.answers import Answer, Answerer
 from content.db import create_db_engine
 from tests.conftest import NOW
@@ -158,8 +158,8 @@ async def test_chat_numbers_press_suggestion_buttons(
 
 
 def test_stats_prints_the_figures(cli_env: dict[str, str], settings: Settings) -> None:
-    from bot.outbox import Outbox, text_parts
-    from bot.subscriptions import Subscriptions
+    from bot.outreach.outbox import Outbox, text_parts
+    from bot.outreach.subscriptions import Subscriptions
 
     engine = create_db_engine(settings.database_url)
     Subscriptions(engine, fixed_clock(NOW)).subscribe(7)

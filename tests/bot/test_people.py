@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.clock import fixed_clock
-from bot.models import BotUser
 from bot.people import People, RoleError, UserInfo
+from bot.store.models import BotUser
 from content.db import create_db_engine
 from tests.conftest import NOW
 

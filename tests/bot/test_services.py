@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.clock import fixed_clock
-from bot.group_commit import GroupCommit
 from bot.services import QuestionService, ShortKeys, ensure_salt
+from bot.store.group_commit import GroupCommit
 from content.answers import Answer
 from content.models import UnansweredQuestion
 from tests.conftest import NOW

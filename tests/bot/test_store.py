@@ -7,7 +7,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, select
 
 from bot.store import open_store
-from content.db import create_db_engine, migrate
+from bot.store.schema import migrate
+from content.db import create_db_engine
 from content.importer import import_file
 from content.models import Activity, Campaign, Event, Faq
 from content.seed import DEFAULT_CONTENT_DIR, seed

@@ -12,9 +12,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot.clock import fixed_clock
-from bot.models import BotUser, Subscription
+from bot.outreach.subscriptions import Subscriptions
 from bot.people import People, UserInfo
-from bot.subscriptions import Subscriptions
+from bot.store.models import BotUser, Subscription
 from content.db import create_db_engine, ping, session_scope
 from content.models import Meta
 from tests.conftest import NOW
@@ -111,7 +111,8 @@ def test_ping_fails_when_the_database_is_gone(tmp_path: Path) -> None:
 
 
 def test_the_schema_check_needs_no_alembic_when_up_to_date(tmp_path: Path) -> None:
-    from content.db import _current_heads, _script_heads, create_db_engine, migrate
+    from bot.store.schema import _current_heads, _script_heads, migrate
+    from content.db import create_db_engine
 
     engine = create_db_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert _current_heads(engine) is None  # a new database

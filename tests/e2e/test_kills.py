@@ -26,8 +26,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import fixed_clock
-from bot.models import OutboxMessage, ProcessedUpdate, Submission
-from bot.subscriptions import Subscriptions
+from bot.outreach.subscriptions import Subscriptions
+from bot.store.models import OutboxMessage, ProcessedUpdate, Submission
 from content.db import create_db_engine
 from tests.conftest import TZ
 from tests.helpers.http_bot_api import HttpBotAPI

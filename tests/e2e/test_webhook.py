@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.models import OutboxMessage
-from bot.outbox import Outbox, text_parts
+from bot.outreach.outbox import Outbox, text_parts
+from bot.store.models import OutboxMessage
 from content.db import create_db_engine
 from tests.helpers.dispatch_worker import _utc_now
 from tests.helpers.http_bot_api import HttpBotAPI

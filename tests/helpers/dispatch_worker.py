@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 
 from telegram import Bot
 
-from bot.bot_api_client import AiohttpRequest
-from bot.dispatcher import Dispatcher
-from bot.outbox import Outbox
+from bot.outreach.dispatcher import Dispatcher
+from bot.outreach.outbox import Outbox
 from bot.settings import Settings
+from bot.telegram.bot_api import AiohttpRequest
+from bot.telegram.delivery import TelegramSender
 from content.db import create_db_engine
-from handlers.delivery import TelegramSender
 
 TOKEN = "123456789:TEST-token-for-the-fake-server"
 

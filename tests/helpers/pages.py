@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from bot.fetcher import IPAddress, Page, SafeFetcher, SockAddr, is_public_address
-from bot.links import LinkRules
+from bot.creators.fetcher import IPAddress, Page, SafeFetcher, SockAddr, is_public_address
+from bot.creators.links import LinkRules
 
 LOCAL = ipaddress.ip_address("127.0.0.1")
 
@@ -133,7 +133,7 @@ class OfflineFetcher:
         self.urls: list[str] = []
 
     def fetch(self, url: str) -> Page:
-        from bot.fetcher import FetchFailed
+        from bot.creators.fetcher import FetchFailed
 
         self.urls.append(url)
         raise FetchFailed("offline in tests")

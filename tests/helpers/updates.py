@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Bot, Update
 
-from bot.local_api import callback_update, message_update
+from bot.telegram.local_api import callback_update, message_update
 
 USER_ID = 42
 GROUP_ID = -1001234567

@@ -14,10 +14,10 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.imports import import_path
-from bot.local_api import FakeBotAPI
+from bot.organizers.imports import import_path
 from bot.services import Services, services_from
 from bot.settings import Settings, load_settings
+from bot.telegram.local_api import FakeBotAPI
 from content.answers import Answerer
 from scheduler.jobs import run_if_leader
 from tests.conftest import TEST_TOKEN, TZ

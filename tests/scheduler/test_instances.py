@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.imports import import_path
-from bot.local_api import FakeBotAPI
-from bot.outbox import text_parts
+from bot.organizers.imports import import_path
+from bot.outreach.outbox import text_parts
+from bot.telegram.local_api import FakeBotAPI
 from tests.conftest import TZ
 from tests.scheduler.conftest import SAMPLE_EVENTS, FakeClock, MakeBot, at, days, received
 
@@ -28,7 +28,7 @@ async def test_two_instances_send_one_set_and_the_second_says_why(
     for user in (101, 102, 103):
         first.subscribe(user, topics=("public", "creators"))
 
-    with caplog.at_level(logging.INFO, logger="bot.lease"):
+    with caplog.at_level(logging.INFO, logger="bot.runtime.lease"):
         for day in days("2024-09-14", "2024-09-19"):
             for moment in ("09:00", "09:01", "19:00", "19:01"):
                 # Both run every job, in either order.

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.models import Submission
-from bot.reminders import in_quiet_hours
+from bot.outreach.reminders import in_quiet_hours
 from bot.settings import SettingsError, load_settings
+from bot.store.models import Submission
 from content.db import session_scope
 from tests.scheduler.conftest import Bot, MakeBot, at, days, per_day, received, sent_minute
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.clock import fixed_clock
-from bot.subscriptions import Subscriptions
+from bot.outreach.subscriptions import Subscriptions
 from content.db import create_db_engine
 from tests.conftest import NOW
 

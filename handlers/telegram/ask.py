@@ -1,0 +1,105 @@
+"""Questions: /ask, plain text in private chats, mentions in groups, suggestion buttons."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, MessageEntity, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages
+from bot.formatting import escape
+from handlers.telegram.replies import (
+    ASK_KEY_PREFIX,
+    ASK_TEXT_PREFIX,
+    send_answer,
+    services,
+    suggestion_question,
+)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer `/ask 问题` (in any chat)."""
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=1)
+    question = parts[1].strip() if len(parts) > 1 else ""
+    if not question:
+        await message.reply_html(messages.ASK_USAGE)
+        return
+    await _answer_message(message, question, context)
+
+
+async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer plain text in a private chat as a question."""
+    message = update.effective_message
+    await _answer_message(message, message.text or "", context)
+
+
+async def ask_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message that mentions the bot (or replies to it); ignore the rest."""
+    message = update.effective_message
+    if not _addresses_bot(message, context):
+        return
+    username = re.escape(f"@{context.bot.username}")
+    question = re.sub(username, " ", message.text or "", flags=re.IGNORECASE).strip()
+    if not question:
+        await message.reply_html(messages.ASK_USAGE)
+        return
+    await _answer_message(message, question, context)
+
+
+async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the question behind a pressed suggestion button."""
+    query = update.callback_query
+    question = suggestion_question(query.data or "", services(context))
+    if question is None:
+        await query.answer(messages.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    user_id = update.effective_user.id if update.effective_user else None
+    answer = await services(context).questions.ask_async(question, user_id)
+    header = messages.QUESTION_HEADER.format(question=escape(question))
+    await send_answer(context, update.effective_chat.id, answer, header=header)
+
+
+async def _answer_message(
+    message: Message, question: str, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    user_id = message.from_user.id if message.from_user else None
+    # No "typing…" first: an answer takes a millisecond, the extra request would cost more.
+    answer = await services(context).questions.ask_async(question, user_id)
+    in_group = message.chat.type != "private"
+    await send_answer(context, message.chat_id, answer, reply_to=message if in_group else None)
+
+
+def _addresses_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    bot = context.bot
+    mention = f"@{bot.username}".lower()
+    for entity, text in message.parse_entities(
+        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    ).items():
+        if entity.type == MessageEntity.MENTION and text.lower() == mention:
+            return True
+        if entity.user is not None and entity.user.id == bot.id:
+            return True
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+
+
+_QUESTION_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+
+_BUTTON_DATA = f"^({re.escape(ASK_TEXT_PREFIX)}|{re.escape(ASK_KEY_PREFIX)})"
+
+handlers: list[BaseHandler] = [
+    CommandHandler("ask", ask_command, filters=filters.UpdateType.MESSAGE),
+    MessageHandler(_QUESTION_TEXT & filters.ChatType.PRIVATE, ask_text),
+    MessageHandler(_QUESTION_TEXT & filters.ChatType.GROUPS, ask_mention),
+    CallbackQueryHandler(ask_button, pattern=_BUTTON_DATA),
+]

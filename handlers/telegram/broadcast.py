@@ -1,0 +1,473 @@
+"""/broadcast (content → audience → time → preview → confirm), /broadcasts, progress, stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+import warnings
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import messages
+from bot.formatting import check_html, escape
+from bot.outreach.broadcasts import TIME_EXAMPLE, parse_send_time, progress_bar
+from bot.outreach.outbox import ACTIVE, BroadcastInfo, DeliveryError, Part, media_parts, text_parts
+from bot.outreach.subscriptions import (
+    AUDIENCE_ALL,
+    AUDIENCE_CREATORS,
+    AUDIENCE_DISTRICT,
+    audience_label,
+)
+from bot.services import services_from
+from bot.telegram.delivery import TelegramSender
+from handlers.telegram.guards import organizer_only
+from handlers.telegram.replies import services
+
+log = logging.getLogger(__name__)
+
+DRAFT_KEY = "broadcast_draft"
+PREFIX = "bc:"
+AUDIENCE = PREFIX + "aud:"  # + all | creators
+DISTRICTS = PREFIX + "districts"
+DISTRICT = PREFIX + "dist:"  # + district name
+NOW = PREFIX + "now"
+CONFIRM = PREFIX + "confirm"
+DISCARD = PREFIX + "discard"
+STOP = PREFIX + "stop:"  # + broadcast id
+DISTRICT_COLUMNS = 3
+MAX_PROBLEMS_SHOWN = 10
+_DETECTED = frozenset(
+    {
+        MessageEntity.URL,
+        MessageEntity.EMAIL,
+        MessageEntity.MENTION,
+        MessageEntity.HASHTAG,
+        MessageEntity.CASHTAG,
+        MessageEntity.BOT_COMMAND,
+        MessageEntity.PHONE_NUMBER,
+    }
+)
+
+
+class State(IntEnum):
+    CONTENT = 1
+    AUDIENCE = 2
+    TIME = 3
+    CONFIRM = 4
+
+
+@dataclass
+class Draft:
+    """A broadcast being composed by one organizer (kept in user_data until confirmed)."""
+
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    parts: list[Part] = field(default_factory=list)
+    audience: str = AUDIENCE_ALL
+    send_at: datetime | None = None
+
+
+# --- the conversation ----------------------------------------------------------------------
+
+
+@organizer_only
+async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
+    """Start composing a broadcast: ask for its content."""
+    context.user_data[DRAFT_KEY] = Draft()
+    await update.effective_message.reply_html(messages.BROADCAST_START)
+    return State.CONTENT
+
+
+@organizer_only
+async def receive_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
+    """Take the announcement, check its HTML, show it as recipients will see it."""
+    message = update.effective_message
+    parts, problems = _parts_of(message)
+    if problems:
+        shown = "\n".join(f"• {escape(p)}" for p in problems[:MAX_PROBLEMS_SHOWN])
+        await message.reply_html(messages.BROADCAST_BAD_HTML.format(problems=shown))
+        return State.CONTENT
+    if not parts:
+        await message.reply_text(messages.BROADCAST_UNSUPPORTED)
+        return State.CONTENT
+    await message.reply_text(messages.BROADCAST_PREVIEW_HEADER)
+    sender = TelegramSender(context.bot)
+    for part in parts:
+        try:
+            await sender(message.chat_id, part)
+        except DeliveryError as exc:
+            reason = str(exc.__cause__ or exc)
+            await message.reply_text(messages.BROADCAST_PREVIEW_FAILED.format(error=reason))
+            return State.CONTENT
+    _draft(context).parts = parts
+    await message.reply_text(messages.BROADCAST_CHOOSE_AUDIENCE, reply_markup=_audience_keyboard())
+    return State.AUDIENCE
+
+
+async def unsupported_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
+    """Anything but text, a photo or a file cannot be broadcast."""
+    await update.effective_message.reply_text(messages.BROADCAST_UNSUPPORTED)
+    return State.CONTENT
+
+
+@organizer_only
+async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
+    """All subscribers, creators, or a district (which shows the districts first)."""
+    query = update.callback_query
+    await query.answer()
+    data = query.data or ""
+    if data == DISTRICTS:
+        districts = await asyncio.to_thread(services(context).subscriptions.districts)
+        await query.edit_message_text(
+            messages.BROADCAST_CHOOSE_DISTRICT, reply_markup=_district_keyboard(districts)
+        )
+        return State.AUDIENCE
+    if data.startswith(DISTRICT):
+        audience = AUDIENCE_DISTRICT + data.removeprefix(DISTRICT)
+    else:
+        audience = data.removeprefix(AUDIENCE)
+    draft = _draft(context)
+    draft.audience = audience
+    tz = services(context).settings.timezone
+    await query.edit_message_text(
+        messages.BROADCAST_CHOOSE_TIME.format(example=TIME_EXAMPLE, tz=tz),
+        parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(messages.BROADCAST_BUTTON_NOW, callback_data=NOW)]]
+        ),
+    )
+    return State.TIME
+
+
+@organizer_only
+async def send_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | int:
+    """Send as soon as confirmed."""
+    query = update.callback_query
+    await query.answer()
+    _draft(context).send_at = None
+    return await _show_confirmation(query.message, context, edit=True)
+
+
+@organizer_only
+async def receive_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | int:
+    """Send at a typed moment (campaign time zone)."""
+    message = update.effective_message
+    moment = parse_send_time(message.text or "", services(context).clock())
+    if moment is None:
+        await message.reply_text(messages.BROADCAST_BAD_TIME.format(example=TIME_EXAMPLE))
+        return State.TIME
+    _draft(context).send_at = moment
+    return await _show_confirmation(message, context, edit=False)
+
+
+async def _show_confirmation(
+    message: Message | Any, context: ContextTypes.DEFAULT_TYPE, *, edit: bool
+) -> State:
+    draft = _draft(context)
+    subscriptions = services(context).subscriptions
+    recipients = await asyncio.to_thread(subscriptions.audience, draft.audience)
+    if not recipients:
+        await message.reply_text(
+            messages.BROADCAST_NO_RECIPIENTS, reply_markup=_audience_keyboard()
+        )
+        return State.AUDIENCE
+    text = messages.BROADCAST_PREVIEW.format(
+        audience=escape(audience_label(draft.audience)),
+        count=len(recipients),
+        when=_when(draft.send_at, context),
+        parts=len(draft.parts),
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(messages.BROADCAST_BUTTON_CONFIRM, callback_data=CONFIRM),
+                InlineKeyboardButton(messages.BROADCAST_BUTTON_CANCEL, callback_data=DISCARD),
+            ]
+        ]
+    )
+    if edit:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    else:
+        await message.reply_html(text, reply_markup=keyboard)
+    return State.CONFIRM
+
+
+@organizer_only
+async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Write the broadcast to the outbox, post the progress message, wake the dispatcher."""
+    query = update.callback_query
+    draft = context.user_data.pop(DRAFT_KEY, None)
+    if not isinstance(draft, Draft):
+        await query.answer(messages.BUTTON_EXPIRED)
+        return ConversationHandler.END
+    await query.answer(messages.BROADCAST_QUEUED)
+    svc = services(context)
+    recipients = await asyncio.to_thread(svc.subscriptions.audience, draft.audience)
+    queued = await asyncio.to_thread(
+        svc.outbox.enqueue,
+        "broadcast",
+        recipients,
+        {"parts": draft.parts},
+        dedupe_key=f"broadcast:{draft.key}",
+        audience=draft.audience,
+        created_by=update.effective_user.id,
+        send_at=draft.send_at,
+    )
+    await query.edit_message_reply_markup(None)
+    info = await asyncio.to_thread(svc.outbox.broadcast, queued.broadcast_id)
+    if info is not None:
+        status = await query.message.reply_html(
+            _status_text(info, context.application), reply_markup=_stop_keyboard(info)
+        )
+        await asyncio.to_thread(
+            svc.outbox.set_status_message, info.id, status.chat_id, status.message_id
+        )
+    svc.dispatcher.wake()
+    return ConversationHandler.END
+
+
+async def discard_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Drop the draft (button or /cancel)."""
+    context.user_data.pop(DRAFT_KEY, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(messages.BROADCAST_CANCELLED)
+    else:
+        await update.effective_message.reply_text(messages.BROADCAST_CANCELLED)
+    return ConversationHandler.END
+
+
+# --- after confirmation --------------------------------------------------------------------
+
+
+@organizer_only
+async def broadcasts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List recent broadcasts with their figures; active ones get a stop button."""
+    recent = await asyncio.to_thread(services(context).outbox.recent, 10)
+    if not recent:
+        await update.effective_message.reply_text(messages.BROADCASTS_NONE)
+        return
+    lines = [messages.BROADCASTS_HEADER]
+    tz = services(context).settings.tz
+    for info in recent:
+        f = info.figures
+        lines.append(
+            messages.BROADCASTS_ITEM.format(
+                id=info.id,
+                when=info.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                state=messages.BROADCAST_STATES.get(info.status, info.status),
+                audience=escape(audience_label(info.audience) or info.kind),
+                preview=escape(info.preview),
+                sent=f.sent,
+                total=f.total,
+                failed=f.failed,
+                blocked=f.blocked,
+                ambiguous=f.ambiguous,
+                remaining=f.remaining,
+            )
+        )
+    buttons = [
+        InlineKeyboardButton(f"⏹ #{info.id}", callback_data=f"{STOP}{info.id}")
+        for info in recent
+        if info.status in ACTIVE
+    ]
+    markup = InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
+    await update.effective_message.reply_html(
+        "\n\n".join(lines), reply_markup=markup if buttons else None
+    )
+
+
+@organizer_only
+async def stop_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Cancel what is not sent yet of a broadcast."""
+    query = update.callback_query
+    broadcast_id = int((query.data or "").removeprefix(STOP))
+    svc = services(context)
+    info = await asyncio.to_thread(svc.outbox.broadcast, broadcast_id)
+    if info is None or info.status not in ACTIVE:
+        await query.answer(messages.BROADCAST_NOT_ACTIVE)
+        return
+    count = await asyncio.to_thread(svc.outbox.cancel, broadcast_id)
+    await query.answer(messages.BROADCAST_STOPPED.format(id=broadcast_id, count=count))
+    await report_progress(context.application, [broadcast_id])
+
+
+async def report_progress(application: Application, broadcast_ids: Collection[int]) -> None:
+    """Edit each broadcast's progress message (the dispatcher calls this now and then)."""
+    outbox = services_from(application.bot_data).outbox
+    for broadcast_id in broadcast_ids:
+        info = await asyncio.to_thread(outbox.broadcast, broadcast_id)
+        if info is None or info.status_chat_id is None or info.status_message_id is None:
+            continue
+        try:
+            await application.bot.edit_message_text(
+                _status_text(info, application),
+                chat_id=info.status_chat_id,
+                message_id=info.status_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_stop_keyboard(info),
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                log.warning("could not update broadcast #%s progress: %s", broadcast_id, exc)
+        except TelegramError as exc:
+            log.warning("could not update broadcast #%s progress: %s", broadcast_id, exc)
+
+
+# --- pieces ----------------------------------------------------------------------------------
+
+
+def _parts_of(message: Message) -> tuple[list[Part], list[str]]:
+    """The message as outbox parts, or the HTML problems that stop it."""
+    if message.photo or message.document:
+        caption, problems = _organizer_html(message.caption, message.caption_entities, message)
+        if problems:
+            return [], problems
+        if message.photo:
+            return media_parts("photo", message.photo[-1].file_id, caption), []
+        return media_parts("document", message.document.file_id, caption), []
+    if message.text:
+        text, problems = _organizer_html(message.text, message.entities, message)
+        return (text_parts(text) if text else []), problems
+    return [], []
+
+
+def _organizer_html(
+    text: str | None, entities: Any, message: Message
+) -> tuple[str | None, list[str]]:
+    """Formatted messages become HTML; plain ones are read as HTML the organizer wrote.
+
+    Links, hashtags and mentions that Telegram detects by itself do not count as formatting.
+    """
+    if not text:
+        return None, []
+    if any(entity.type not in _DETECTED for entity in entities or ()):
+        return (message.caption_html if message.caption else message.text_html), []
+    return text, check_html(text)
+
+
+def _draft(context: ContextTypes.DEFAULT_TYPE) -> Draft:
+    draft = context.user_data.get(DRAFT_KEY)
+    if not isinstance(draft, Draft):
+        draft = context.user_data[DRAFT_KEY] = Draft()
+    return draft
+
+
+def _when(moment: datetime | None, context: ContextTypes.DEFAULT_TYPE) -> str:
+    if moment is None:
+        return messages.BROADCAST_NOW
+    return moment.astimezone(services(context).settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _status_text(info: BroadcastInfo, application: Application) -> str:
+    f = info.figures
+    bar, percent = progress_bar(f)
+    state = messages.BROADCAST_STATES.get(info.status, info.status)
+    if info.send_at is not None and info.status == "queued":
+        tz = services_from(application.bot_data).settings.tz
+        when = info.send_at.astimezone(tz).strftime("%m-%d %H:%M")
+        state += messages.BROADCAST_SCHEDULED.format(when=when)
+    return messages.BROADCAST_STATUS.format(
+        id=info.id,
+        state=state,
+        bar=bar,
+        percent=percent,
+        sent=f.sent,
+        failed=f.failed,
+        blocked=f.blocked,
+        ambiguous=f.ambiguous,
+        remaining=f.remaining,
+    )
+
+
+def _stop_keyboard(info: BroadcastInfo) -> InlineKeyboardMarkup | None:
+    if info.status not in ACTIVE:
+        return None
+    button = InlineKeyboardButton(messages.BROADCAST_BUTTON_STOP, callback_data=f"{STOP}{info.id}")
+    return InlineKeyboardMarkup([[button]])
+
+
+def _audience_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_ALL, callback_data=AUDIENCE + AUDIENCE_ALL
+                ),
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_CREATORS, callback_data=AUDIENCE + AUDIENCE_CREATORS
+                ),
+            ],
+            [InlineKeyboardButton(messages.BROADCAST_BUTTON_DISTRICT, callback_data=DISTRICTS)],
+        ]
+    )
+
+
+def _district_keyboard(districts: list[str]) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(name, callback_data=DISTRICT + name) for name in districts]
+    rows = [buttons[i : i + DISTRICT_COLUMNS] for i in range(0, len(buttons), DISTRICT_COLUMNS)]
+    return InlineKeyboardMarkup(rows)
+
+
+_CONTENT = filters.ChatType.PRIVATE & (
+    (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
+)
+
+with warnings.catch_warnings():
+    # PTB warns that with per_message=False a button press is tracked per user and chat, not
+    # per message; that is what this flow wants (one draft per organizer).
+    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+    _conversation = ConversationHandler(
+        entry_points=[
+            CommandHandler("broadcast", broadcast_command, filters=filters.ChatType.PRIVATE)
+        ],
+        states={
+            State.CONTENT: [
+                MessageHandler(_CONTENT, receive_content),
+                MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, unsupported_content),
+            ],
+            State.AUDIENCE: [
+                CallbackQueryHandler(
+                    choose_audience, pattern=f"^({AUDIENCE}|{DISTRICT}|{DISTRICTS})"
+                )
+            ],
+            State.TIME: [
+                CallbackQueryHandler(send_now, pattern=f"^{NOW}$"),
+                MessageHandler(
+                    filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, receive_time
+                ),
+            ],
+            State.CONFIRM: [
+                CallbackQueryHandler(confirm_broadcast, pattern=f"^{CONFIRM}$"),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", discard_broadcast),
+            CallbackQueryHandler(discard_broadcast, pattern=f"^{DISCARD}$"),
+        ],
+        name="broadcast",
+    )
+
+handlers: list[BaseHandler] = [
+    _conversation,
+    CommandHandler("broadcasts", broadcasts_command),
+    CallbackQueryHandler(stop_broadcast, pattern=rf"^{STOP}\d+$"),
+]

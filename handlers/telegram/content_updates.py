@@ -1,0 +1,156 @@
+"""Content updates from chat: a .yaml/.csv file → preview → apply on confirm; /event."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages
+from bot.formatting import escape
+from bot.organizers.content_updates import (
+    EVENT_FIELDS,
+    MAX_UPLOAD_BYTES,
+    UPLOAD_SUFFIXES,
+    apply_upload,
+    describe_event,
+    edit_event,
+    find_events,
+    preview_import,
+)
+from content.importer import ImportFailed
+from handlers.telegram.guards import organizer_only
+from handlers.telegram.replies import services
+
+UPLOADS_KEY = "pending_imports"
+PREFIX = "imp:"
+APPLY = PREFIX + "apply:"  # + upload key
+DISCARD = PREFIX + "discard:"  # + upload key
+MAX_PROBLEMS_SHOWN = 15
+MAX_PENDING = 5
+
+
+@organizer_only
+async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Validate an uploaded file as `kepubot import` would and preview what it changes."""
+    message = update.effective_message
+    document = message.document
+    name = document.file_name or "upload.yaml"
+    if (document.file_size or 0) > MAX_UPLOAD_BYTES:
+        await message.reply_text(messages.IMPORT_TOO_LARGE.format(limit=MAX_UPLOAD_BYTES >> 20))
+        return
+    raw = bytes(await (await document.get_file()).download_as_bytearray())
+    svc = services(context)
+    try:
+        preview = await asyncio.to_thread(preview_import, svc.engine, raw, name, svc.settings.tz)
+    except ImportFailed as exc:
+        shown = "\n".join(f"• {escape(p)}" for p in exc.problems[:MAX_PROBLEMS_SHOWN])
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            shown += f"\n… 另有 {len(exc.problems) - MAX_PROBLEMS_SHOWN} 个"
+        await message.reply_html(
+            messages.IMPORT_REJECTED.format(
+                name=escape(name), count=len(exc.problems), problems=shown
+            )
+        )
+        return
+    if not preview.changed:
+        await message.reply_text(messages.IMPORT_NOTHING.format(name=name))
+        return
+    key = uuid.uuid4().hex[:12]
+    pending = context.user_data.setdefault(UPLOADS_KEY, {})
+    pending[key] = (name, raw)
+    while len(pending) > MAX_PENDING:
+        pending.pop(next(iter(pending)))
+    changes = "\n".join(f"• {escape(line)}" for line in preview.lines())
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(messages.IMPORT_BUTTON_APPLY, callback_data=APPLY + key),
+                InlineKeyboardButton(messages.IMPORT_BUTTON_DISCARD, callback_data=DISCARD + key),
+            ]
+        ]
+    )
+    await message.reply_html(
+        messages.IMPORT_PREVIEW.format(name=escape(name), changes=changes), reply_markup=keyboard
+    )
+
+
+@organizer_only
+async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply or discard a previewed file."""
+    query = update.callback_query
+    data = query.data or ""
+    key = data.removeprefix(APPLY).removeprefix(DISCARD)
+    upload = context.user_data.get(UPLOADS_KEY, {}).pop(key, None)
+    if upload is None:
+        await query.answer(messages.IMPORT_EXPIRED)
+        return
+    await query.answer()
+    if data.startswith(DISCARD):
+        await query.edit_message_text(messages.IMPORT_DISCARDED)
+        return
+    name, raw = upload
+    svc = services(context)
+    try:
+        report = await asyncio.to_thread(apply_upload, svc.engine, raw, name, svc.settings.tz)
+    except ImportFailed as exc:
+        await query.edit_message_text("\n".join(exc.problems[:MAX_PROBLEMS_SHOWN]))
+        return
+    await asyncio.to_thread(svc.questions.reload)
+    await query.edit_message_text(messages.IMPORT_APPLIED.format(summary=report.summary()))
+
+
+@organizer_only
+async def event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/event ID` shows an event; `/event ID 字段=值` changes one field."""
+    message = update.effective_message
+    args = (message.text or "").split(maxsplit=2)[1:]
+    svc = services(context)
+    tz = svc.settings.tz
+    if not args:
+        await message.reply_html(messages.EVENT_USAGE.format(fields=", ".join(EVENT_FIELDS)))
+        return
+    if len(args) == 2 and "=" in args[1]:
+        field_name, value = args[1].split("=", 1)
+        try:
+            await asyncio.to_thread(edit_event, svc.engine, args[0], field_name.strip(), value, tz)
+        except KeyError:
+            await message.reply_text(messages.EVENT_NOT_FOUND.format(query=args[0]))
+            return
+        except ImportFailed as exc:
+            await message.reply_text("\n".join(exc.problems[:MAX_PROBLEMS_SHOWN]))
+            return
+        await asyncio.to_thread(svc.questions.reload)
+        await message.reply_text(messages.EVENT_UPDATED)
+        args = args[:1]
+    query = " ".join(args)
+    events = await asyncio.to_thread(find_events, svc.engine, query)
+    if not events:
+        await message.reply_text(messages.EVENT_NOT_FOUND.format(query=query))
+    elif len(events) == 1:
+        await message.reply_html(f"<pre>{escape(describe_event(events[0], tz))}</pre>")
+    else:
+        items = "\n".join(f"<code>{escape(ev.id)}</code> {escape(ev.title)}" for ev in events)
+        await message.reply_html(messages.EVENT_MATCHES.format(items=items))
+
+
+_CONTENT_FILE = filters.ChatType.PRIVATE & filters.Document.FileExtension("yaml")
+for _suffix in UPLOAD_SUFFIXES[1:]:
+    _CONTENT_FILE = _CONTENT_FILE | (
+        filters.ChatType.PRIVATE & filters.Document.FileExtension(_suffix.lstrip("."))
+    )
+
+handlers: list[BaseHandler] = [
+    MessageHandler(_CONTENT_FILE, receive_content_file),
+    CallbackQueryHandler(import_button, pattern=f"^{PREFIX}"),
+    CommandHandler("event", event_command),
+]

@@ -1,0 +1,360 @@
+"""Organizers: /review works through the queue one submission at a time, with buttons alone.
+
+Every handler here is `organizer_only`: the check is on whoever pressed the button, so
+callback data crafted by anyone else changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import warnings
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import messages
+from bot.creators.submissions import DecisionResult, Status, SubmissionNotFound, SubmissionView
+from bot.formatting import escape
+from bot.services import Services, services_from
+from handlers.telegram.guards import organizer_only
+
+log = logging.getLogger(__name__)
+
+
+class ReviewAction(StrEnum):
+    """What a review button does; its callback data is `rev:<action>:<id>[:<reason>]`."""
+
+    APPROVE = "ok"
+    REJECT = "no"
+    """Show the reasons to choose from."""
+    REASON = "why"
+    """Reject with the preset reason given as the third part."""
+    TYPE_REASON = "type"
+    SKIP = "skip"
+    BACK = "back"
+
+
+class ReviewState(IntEnum):
+    REASON = 1
+
+
+REVIEW_PREFIX = "rev"
+SKIPPED_KEY = "review_skipped"
+TYPING_KEY = "review_typing"
+_DATA = re.compile(r"^rev:([a-z]{1,8}):(\d{1,12})(?::(\d{1,2}))?$")
+
+
+def review_data(action: ReviewAction, submission_id: int, reason: int | None = None) -> str:
+    """Callback data of a review button."""
+    suffix = f":{reason}" if reason is not None else ""
+    return f"{REVIEW_PREFIX}:{action.value}:{submission_id}{suffix}"
+
+
+@dataclass(frozen=True)
+class ReviewPress:
+    action: ReviewAction
+    submission_id: int
+    reason: int | None
+
+
+def parse_review_data(data: str) -> ReviewPress | None:
+    """The button behind callback data, or None for anything malformed."""
+    match = _DATA.match(data)
+    if match is None or match[1] not in set(ReviewAction):
+        return None
+    reason = int(match[3]) if match[3] else None
+    return ReviewPress(ReviewAction(match[1]), int(match[2]), reason)
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return services_from(context.bot_data)
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+
+@organizer_only
+async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start (or restart) working through the review queue."""
+    context.user_data[SKIPPED_KEY] = set()
+    await _send_next(update.effective_chat.id, context)
+
+
+async def _send_next(chat_id: int, context: ContextTypes.DEFAULT_TYPE) -> None:
+    submissions = _services(context).submissions
+    skipped: set[int] = context.user_data.setdefault(SKIPPED_KEY, set())
+    view = await asyncio.to_thread(submissions.next_pending, skipped)
+    if view is None:
+        await context.bot.send_message(chat_id, messages.REVIEW_EMPTY)
+        return
+    pending = await asyncio.to_thread(submissions.pending_count)
+    await context.bot.send_message(
+        chat_id,
+        _card(view, pending, _services(context)),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_decision_keyboard(view),
+    )
+
+
+@organizer_only
+async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Approve, reject with a preset reason, skip, or switch between the keyboards."""
+    query = update.callback_query
+    press = parse_review_data(query.data or "")
+    if press is None:
+        await query.answer(messages.REVIEW_BUTTON_EXPIRED)
+        return
+    services = _services(context)
+    view = await asyncio.to_thread(services.submissions.get, press.submission_id)
+    if view is None:
+        await query.answer(messages.REVIEW_GONE, show_alert=True)
+        return
+    if press.action == ReviewAction.REJECT:
+        await query.answer()
+        await query.edit_message_reply_markup(_reason_keyboard(view, services))
+    elif press.action == ReviewAction.BACK:
+        await query.answer()
+        await query.edit_message_reply_markup(_decision_keyboard(view))
+    elif press.action == ReviewAction.SKIP:
+        await query.answer()
+        context.user_data.setdefault(SKIPPED_KEY, set()).add(view.id)
+        pending = await asyncio.to_thread(services.submissions.pending_count)
+        text = f"{_card(view, pending, services)}\n\n{messages.REVIEW_SKIPPED}"
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=_decision_keyboard(view)
+        )
+        await _send_next(update.effective_chat.id, context)
+    elif press.action == ReviewAction.APPROVE:
+        await query.answer()
+        await _decide(update, context, view, Status.APPROVED, None)
+    elif press.action == ReviewAction.REASON:
+        reasons = _reasons(services)
+        if press.reason is None or press.reason >= len(reasons):
+            await query.answer(messages.REVIEW_BUTTON_EXPIRED)
+            return
+        await query.answer()
+        await _decide(update, context, view, Status.REJECTED, reasons[press.reason])
+
+
+async def _decide(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    view: SubmissionView,
+    decision: Status,
+    reason: str | None,
+    card: tuple[int, int] | None = None,
+) -> None:
+    """Record the decision, update the card, tell the creator, and show the next one."""
+    services = _services(context)
+    reviewer = update.effective_user
+    try:
+        result = await asyncio.to_thread(
+            services.submissions.decide, view.id, reviewer.id, decision, reason
+        )
+    except SubmissionNotFound:
+        await context.bot.send_message(update.effective_chat.id, messages.REVIEW_GONE)
+        return
+    pending = await asyncio.to_thread(services.submissions.pending_count)
+    text = _decided_card(result, pending, services, reviewer.first_name or str(reviewer.id))
+    markup = _decision_keyboard(result.submission)
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    elif card is not None:
+        await context.bot.edit_message_text(
+            text,
+            chat_id=card[0],
+            message_id=card[1],
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    if result.changed:
+        await _notify_creator(context, result)
+    if result.previous == Status.PENDING:
+        await _send_next(update.effective_chat.id, context)
+
+
+async def _notify_creator(context: ContextTypes.DEFAULT_TYPE, result: DecisionResult) -> None:
+    services = _services(context)
+    view = result.submission
+    values = {
+        "title": view.title or view.canonical_url,
+        "hashtag": services.submissions.hashtag,
+        "reason": view.review_reason or messages.NO_REASON,
+    }
+    template = (
+        messages.NOTIFY_APPROVED if view.status == Status.APPROVED else messages.NOTIFY_REJECTED
+    )
+    text = template.format(**values)
+    if result.previous != Status.PENDING:
+        text = f"{messages.NOTIFY_CHANGED}\n{text}"
+    try:
+        await context.bot.send_message(view.creator_id, text)
+    except Forbidden:
+        log.info("creator %s blocked the bot; decision not delivered", view.creator_id)
+        await asyncio.to_thread(services.people.mark_blocked, view.creator_id)
+    except BadRequest as exc:
+        log.warning("could not notify creator %s: %s", view.creator_id, exc)
+
+
+# --- a typed reason -----------------------------------------------------------------------------
+
+
+@organizer_only
+async def ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Ask the organizer to type the reason for rejecting."""
+    query = update.callback_query
+    press = parse_review_data(query.data or "")
+    if press is None:
+        await query.answer(messages.REVIEW_BUTTON_EXPIRED)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[TYPING_KEY] = (
+        press.submission_id,
+        query.message.chat_id,
+        query.message.message_id,
+    )
+    await context.bot.send_message(update.effective_chat.id, messages.REVIEW_ASK_REASON)
+    return ReviewState.REASON
+
+
+@organizer_only
+async def reason_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Reject with the reason the organizer typed."""
+    typing = context.user_data.pop(TYPING_KEY, None)
+    if typing is None:
+        return ConversationHandler.END
+    submission_id, chat_id, message_id = typing
+    view = await asyncio.to_thread(_services(context).submissions.get, submission_id)
+    if view is None:
+        await update.effective_message.reply_text(messages.REVIEW_GONE)
+        return ConversationHandler.END
+    reason = update.effective_message.text or ""
+    await _decide(update, context, view, Status.REJECTED, reason, card=(chat_id, message_id))
+    return ConversationHandler.END
+
+
+async def cancel_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Give up typing a reason."""
+    context.user_data.pop(TYPING_KEY, None)
+    await update.effective_message.reply_text(messages.REVIEW_REASON_CANCELLED)
+    return ConversationHandler.END
+
+
+# --- cards and keyboards ------------------------------------------------------------------------
+
+
+def _card(view: SubmissionView, pending: int, services: Services) -> str:
+    hashtag = services.submissions.hashtag
+    tag_state = (
+        messages.REVIEW_HASHTAG_SEEN if view.has_hashtag else messages.REVIEW_HASHTAG_UNKNOWN
+    )
+    return messages.REVIEW_CARD.format(
+        pending=pending,
+        id=view.id,
+        platform=escape(view.platform),
+        category=escape(view.category or messages.REVIEW_UNKNOWN),
+        title=escape(view.title or messages.UNTITLED),
+        author=escape(view.author or messages.REVIEW_UNKNOWN),
+        creator_name=escape(view.creator_name or messages.REVIEW_UNKNOWN),
+        date=view.submitted_at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M"),
+        creator_id=view.creator_id,
+        hashtag_state=tag_state.format(hashtag=escape(hashtag)),
+        link=escape(view.canonical_url),
+    )
+
+
+def _decided_card(result: DecisionResult, pending: int, services: Services, reviewer: str) -> str:
+    view = result.submission
+    time = (view.reviewed_at or services.clock()).astimezone(services.settings.tz)
+    values = {"reviewer": escape(reviewer), "time": time.strftime("%Y-%m-%d %H:%M")}
+    if view.status == Status.APPROVED:
+        outcome = messages.REVIEW_APPROVED.format(**values)
+    else:
+        reason = escape(view.review_reason or messages.NO_REASON)
+        outcome = messages.REVIEW_REJECTED.format(reason=reason, **values)
+    return f"{_card(view, pending, services)}\n\n{outcome}"
+
+
+def _decision_keyboard(view: SubmissionView) -> InlineKeyboardMarkup:
+    approve = InlineKeyboardButton(
+        messages.BUTTON_CHANGE_APPROVE
+        if view.status == Status.REJECTED
+        else messages.BUTTON_APPROVE,
+        callback_data=review_data(ReviewAction.APPROVE, view.id),
+    )
+    reject = InlineKeyboardButton(
+        messages.BUTTON_CHANGE_REJECT
+        if view.status == Status.APPROVED
+        else messages.BUTTON_REJECT,
+        callback_data=review_data(ReviewAction.REJECT, view.id),
+    )
+    if view.status != Status.PENDING:
+        return InlineKeyboardMarkup([[approve if view.status == Status.REJECTED else reject]])
+    skip = InlineKeyboardButton(
+        messages.BUTTON_SKIP_REVIEW, callback_data=review_data(ReviewAction.SKIP, view.id)
+    )
+    return InlineKeyboardMarkup([[approve, reject], [skip]])
+
+
+def _reasons(services: Services) -> list[str]:
+    hashtag = services.submissions.hashtag
+    return [reason.format(hashtag=hashtag) for reason in messages.REJECT_REASONS]
+
+
+def _reason_keyboard(view: SubmissionView, services: Services) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(text, callback_data=review_data(ReviewAction.REASON, view.id, n))]
+        for n, text in enumerate(_reasons(services))
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                messages.BUTTON_TYPE_REASON,
+                callback_data=review_data(ReviewAction.TYPE_REASON, view.id),
+            ),
+            InlineKeyboardButton(
+                messages.BUTTON_BACK, callback_data=review_data(ReviewAction.BACK, view.id)
+            ),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The organizers' handlers (a fresh conversation per application)."""
+    type_pattern = f"^{REVIEW_PREFIX}:{ReviewAction.TYPE_REASON.value}:\\d{{1,12}}$"
+    with warnings.catch_warnings():
+        # A typed reason belongs to the organizer and chat, not to one message: intended.
+        warnings.filterwarnings("ignore", ".*per_message=False.*", PTBUserWarning)
+        typed_reason = ConversationHandler(
+            entry_points=[CallbackQueryHandler(ask_reason, pattern=type_pattern)],
+            states={
+                ReviewState.REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reason_text)]
+            },
+            fallbacks=[CommandHandler("cancel", cancel_reason)],
+            allow_reentry=True,
+            name="review_reason",
+        )
+    return [
+        typed_reason,
+        CommandHandler("review", review_command),
+        CallbackQueryHandler(review_button, pattern=f"^{REVIEW_PREFIX}:"),
+    ]

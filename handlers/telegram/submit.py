@@ -1,0 +1,426 @@
+"""Creators: /submit and links in private chats, the guided flow (title, category, name), /mine.
+
+The flow is a ConversationHandler per private chat. Each link is stored as soon as it is
+accepted (so a creator who walks away still has a valid submission in the queue); the flow
+only fills in what is missing, and cancelling withdraws what this message handed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import warnings
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import messages
+from bot.creators.links import MAX_LINKS_PER_MESSAGE, MAX_TEXT_CHARS, looks_like_links
+from bot.creators.submissions import CATEGORIES, Outcome, SubmissionResult, SubmissionView
+from bot.formatting import escape
+from bot.services import Services, services_from
+
+
+class SubmitState(IntEnum):
+    """Steps of the guided flow."""
+
+    TITLE = 1
+    CATEGORY = 2
+    CREATOR = 3
+
+
+class SubmitButton(StrEnum):
+    """Callback data of the flow's buttons (a category button adds its index)."""
+
+    CATEGORY = "sub:cat:"
+    SKIP_NAME = "sub:skip"
+    KEEP_NAME = "sub:keep"
+    CANCEL = "sub:cancel"
+
+
+FLOW_KEY = "submit_flow"
+MAX_SHOWN_LINK = 80
+
+
+@dataclass
+class SubmitFlow:
+    """What one message handed in, and what is still to ask (kept in user_data)."""
+
+    ids: list[int]
+    untitled: list[SubmissionView]
+    without_tag: int
+    known_name: str | None = None
+    asked: list[str] = field(default_factory=list)
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return services_from(context.bot_data)
+
+
+# --- handing in ---------------------------------------------------------------------------------
+
+
+async def submit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Hand in the links after `/submit`, or explain what is accepted."""
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=1)
+    if len(parts) < 2:
+        await message.reply_html(_accepts(_services(context)))
+        return None
+    return await _hand_in(message, parts[1], context)
+
+
+async def submit_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Hand in the links of a private message (a share text is fine)."""
+    message = update.effective_message
+    return await _hand_in(message, message.text or "", context)
+
+
+async def submit_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask for links in a private chat rather than in a group."""
+    await update.effective_message.reply_text(messages.SUBMIT_IN_PRIVATE)
+
+
+async def _hand_in(message: Message, text: str, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    services = _services(context)
+    creator_id = message.from_user.id if message.from_user else message.chat_id
+    source = f"{message.chat_id}:{message.message_id}"
+    await context.bot.send_chat_action(message.chat_id, "typing")
+    results = await asyncio.to_thread(services.submissions.submit, text, creator_id, source)
+    if all(result.outcome == Outcome.REPEATED for result in results):
+        return None  # this very message was handled before (a re-delivered update)
+    await message.reply_html(_results_text(results, services), link_preview_options=_NO_PREVIEW)
+    accepted = [r.submission for r in results if r.outcome == Outcome.ACCEPTED and r.submission]
+    if not accepted:
+        return None  # nothing new: a flow already under way goes on
+    known_name = await asyncio.to_thread(services.submissions.last_creator_name, creator_id)
+    flow = SubmitFlow(
+        ids=[view.id for view in accepted],
+        untitled=[view for view in accepted if not view.title],
+        without_tag=sum(not view.has_hashtag for view in accepted),
+        known_name=known_name,
+    )
+    context.user_data[FLOW_KEY] = flow
+    return await _next_step(message, flow, context)
+
+
+def _results_text(results: list[SubmissionResult], services: Services) -> str:
+    tz = services.settings.tz
+    hashtag = escape(services.submissions.hashtag)
+    lines = []
+    for result in results:
+        view = result.submission
+        link = escape(_short(result.link))
+        if result.outcome == Outcome.REFUSED:
+            reason = messages.REFUSALS[result.refusal or "not_a_link"].format(
+                max=MAX_TEXT_CHARS if result.refusal == "too_long" else MAX_LINKS_PER_MESSAGE
+            )
+            template = messages.RESULT_REFUSED if link else messages.RESULT_REFUSED_TEXT
+            lines.append(template.format(link=link, reason=reason))
+        elif view is None or result.outcome == Outcome.REPEATED:
+            continue
+        elif result.outcome == Outcome.ACCEPTED:
+            if view.title:
+                line = messages.RESULT_ACCEPTED.format(
+                    platform=escape(view.platform), title=escape(view.title)
+                )
+            else:
+                line = messages.RESULT_ACCEPTED_NO_TITLE.format(
+                    platform=escape(view.platform), link=escape(_short(view.canonical_url))
+                )
+            if view.has_hashtag:
+                line += messages.RESULT_HASHTAG_SEEN.format(hashtag=hashtag)
+            lines.append(line)
+        else:
+            template = messages.RESULT_DUPLICATE_OWN if result.own else messages.RESULT_DUPLICATE
+            lines.append(
+                template.format(
+                    date=view.submitted_at.astimezone(tz).strftime("%Y-%m-%d"),
+                    link=link,
+                    status=messages.STATUS_LABELS[view.status],
+                )
+            )
+    if any(result.outcome == Outcome.REFUSED for result in results):
+        lines.append("")
+        lines.append(_accepts(services))
+    return "\n".join(lines)
+
+
+def _accepts(services: Services) -> str:
+    return messages.SUBMIT_ACCEPTS.format(
+        platforms=escape("、".join(services.submissions.rules.platform_names)),
+        hashtag=escape(services.submissions.hashtag),
+    )
+
+
+def _short(link: str) -> str:
+    return link if len(link) <= MAX_SHOWN_LINK else link[: MAX_SHOWN_LINK - 1] + "…"
+
+
+# --- the guided flow ----------------------------------------------------------------------------
+
+
+async def _next_step(message: Message, flow: SubmitFlow, context: Any) -> int:
+    """Ask the next missing thing: titles first, then the category, then the name."""
+    if flow.untitled:
+        view = flow.untitled[0]
+        text = messages.ASK_TITLE.format(
+            platform=escape(view.platform), link=escape(_short(view.canonical_url))
+        )
+        await message.reply_html(
+            text, reply_markup=_cancel_keyboard(), link_preview_options=_NO_PREVIEW
+        )
+        return SubmitState.TITLE
+    if "category" not in flow.asked:
+        flow.asked.append("category")
+        text = (
+            messages.ASK_CATEGORY
+            if len(flow.ids) == 1
+            else messages.ASK_CATEGORY_MANY.format(count=len(flow.ids))
+        )
+        await message.reply_html(text, reply_markup=_category_keyboard())
+        return SubmitState.CATEGORY
+    if "creator" not in flow.asked:
+        flow.asked.append("creator")
+        await message.reply_html(messages.ASK_CREATOR, reply_markup=_creator_keyboard(flow))
+        return SubmitState.CREATOR
+    return await _finish(message, flow, context)
+
+
+async def _finish(message: Message, flow: SubmitFlow, context: Any) -> int:
+    services = _services(context)
+    hashtag = escape(services.submissions.hashtag)
+    text = messages.SUBMIT_DONE.format(count=len(flow.ids), hashtag=hashtag)
+    if flow.without_tag:
+        text += "\n" + messages.SUBMIT_DONE_NO_TAG.format(count=flow.without_tag, hashtag=hashtag)
+    context.user_data.pop(FLOW_KEY, None)
+    await message.reply_html(text)
+    return ConversationHandler.END
+
+
+def _flow(context: ContextTypes.DEFAULT_TYPE) -> SubmitFlow | None:
+    flow = context.user_data.get(FLOW_KEY)
+    return flow if isinstance(flow, SubmitFlow) else None
+
+
+async def title_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Take the creator's title for the first untitled video."""
+    message = update.effective_message
+    flow = _flow(context)
+    if flow is None:
+        return ConversationHandler.END
+    view = flow.untitled.pop(0)
+    submissions = _services(context).submissions
+    await asyncio.to_thread(submissions.set_title, view.id, view.creator_id, message.text or "")
+    return await _next_step(message, flow, context)
+
+
+async def category_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Set the pressed category on every video of the message."""
+    query = update.callback_query
+    flow = _flow(context)
+    index = (query.data or "").removeprefix(SubmitButton.CATEGORY)
+    if flow is None or not index.isdecimal() or int(index) >= len(CATEGORIES):
+        await query.answer(messages.FLOW_BUTTON_EXPIRED)
+        return ConversationHandler.END
+    await query.answer()
+    category = CATEGORIES[int(index)]
+    await _set_category(update, context, flow, category)
+    await query.edit_message_text(messages.CATEGORY_CHOSEN.format(category=category))
+    return await _next_step(query.message, flow, context)  # type: ignore[arg-type]
+
+
+async def category_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Accept a typed category name; anything else gets a reminder to press a button."""
+    message = update.effective_message
+    flow = _flow(context)
+    category = (message.text or "").strip()
+    if flow is None or category not in CATEGORIES:
+        await message.reply_text(messages.ASK_CATEGORY_AGAIN)
+        return None
+    await _set_category(update, context, flow, category)
+    return await _next_step(message, flow, context)
+
+
+async def _set_category(update: Update, context: Any, flow: SubmitFlow, category: str) -> None:
+    submissions = _services(context).submissions
+    creator_id = update.effective_user.id
+    await asyncio.to_thread(submissions.set_category, flow.ids, creator_id, category)
+
+
+async def creator_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Skip the name, or keep the one given last time."""
+    query = update.callback_query
+    flow = _flow(context)
+    await query.answer()
+    if flow is None:
+        return ConversationHandler.END
+    name = flow.known_name if query.data == SubmitButton.KEEP_NAME else None
+    await _set_name(update, context, flow, name)
+    chosen = messages.CREATOR_CHOSEN.format(name=escape(name)) if name else None
+    await query.edit_message_text(chosen or messages.CREATOR_SKIPPED, parse_mode=ParseMode.HTML)
+    return await _finish(query.message, flow, context)  # type: ignore[arg-type]
+
+
+async def creator_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Take the creator's name or organisation."""
+    message = update.effective_message
+    flow = _flow(context)
+    if flow is None:
+        return ConversationHandler.END
+    await _set_name(update, context, flow, message.text or "")
+    return await _finish(message, flow, context)
+
+
+async def _set_name(update: Update, context: Any, flow: SubmitFlow, name: str | None) -> None:
+    submissions = _services(context).submissions
+    creator_id = update.effective_user.id
+    await asyncio.to_thread(submissions.set_creator_name, flow.ids, creator_id, name)
+
+
+async def cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Withdraw what this message handed in and end the flow."""
+    flow = context.user_data.pop(FLOW_KEY, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    if isinstance(flow, SubmitFlow):
+        submissions = _services(context).submissions
+        await asyncio.to_thread(submissions.withdraw, flow.ids, update.effective_user.id)
+    await update.effective_chat.send_message(messages.SUBMIT_CANCELLED)
+    return ConversationHandler.END
+
+
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A flow button pressed after its flow ended."""
+    await update.callback_query.answer(messages.FLOW_BUTTON_EXPIRED)
+
+
+async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cancel outside any flow."""
+    await update.effective_message.reply_text(messages.NOTHING_TO_CANCEL)
+
+
+# --- the creator's own list ---------------------------------------------------------------------
+
+
+async def mine_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the creator's submissions with their status."""
+    submissions = _services(context).submissions
+    views = await asyncio.to_thread(submissions.mine, update.effective_user.id)
+    if not views:
+        await update.effective_message.reply_html(messages.MINE_EMPTY)
+        return
+    lines = [messages.MINE_HEADER.format(count=len(views))]
+    for number, view in enumerate(views, start=1):
+        lines.append(
+            messages.MINE_LINE.format(
+                number=number,
+                platform=escape(view.platform),
+                title=escape(view.title or messages.UNTITLED),
+                status=messages.STATUS_LABELS[view.status],
+            )
+        )
+        if view.review_reason and view.status == "rejected":
+            lines.append(messages.MINE_REASON.format(reason=escape(view.review_reason)))
+    await update.effective_message.reply_html("\n".join(lines))
+
+
+# --- keyboards and wiring -----------------------------------------------------------------------
+
+_NO_PREVIEW = {"is_disabled": True}
+
+
+def _cancel_button() -> InlineKeyboardButton:
+    return InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data=SubmitButton.CANCEL)
+
+
+def _cancel_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_cancel_button()]])
+
+
+def _category_keyboard() -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(category, callback_data=f"{SubmitButton.CATEGORY}{index}")
+        for index, category in enumerate(CATEGORIES)
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup([*rows, [_cancel_button()]])
+
+
+def _creator_keyboard(flow: SubmitFlow) -> InlineKeyboardMarkup:
+    row = [InlineKeyboardButton(messages.BUTTON_SKIP, callback_data=SubmitButton.SKIP_NAME)]
+    if flow.known_name:
+        label = messages.BUTTON_KEEP_NAME.format(name=flow.known_name[:30])
+        row.insert(0, InlineKeyboardButton(label, callback_data=SubmitButton.KEEP_NAME))
+    return InlineKeyboardMarkup([row, [_cancel_button()]])
+
+
+class _HasLinks(filters.MessageFilter):
+    """Messages with something link-like: submissions, not questions."""
+
+    def filter(self, message: Message) -> bool:
+        return looks_like_links(message.text or "")
+
+
+_PRIVATE_TEXT = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT
+_PLAIN_TEXT = _PRIVATE_TEXT & ~filters.COMMAND
+
+
+def _conversation() -> ConversationHandler[Any]:
+    category_pattern = f"^{re.escape(SubmitButton.CATEGORY)}\\d{{1,2}}$"
+    name_pattern = f"^({SubmitButton.SKIP_NAME}|{SubmitButton.KEEP_NAME})$"
+    with warnings.catch_warnings():
+        # PTB warns that with per_message=False a button is not tied to its message; the flow
+        # is per chat and user on purpose, and every button checks the flow it belongs to.
+        warnings.filterwarnings("ignore", ".*per_message=False.*", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("submit", submit_command, filters=filters.ChatType.PRIVATE),
+                MessageHandler(_PLAIN_TEXT & _HasLinks(), submit_text),
+            ],
+            states={
+                SubmitState.TITLE: [MessageHandler(_PLAIN_TEXT, title_text)],
+                SubmitState.CATEGORY: [
+                    CallbackQueryHandler(category_button, pattern=category_pattern),
+                    MessageHandler(_PLAIN_TEXT, category_text),
+                ],
+                SubmitState.CREATOR: [
+                    CallbackQueryHandler(creator_button, pattern=name_pattern),
+                    MessageHandler(_PLAIN_TEXT, creator_text),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", cancel_flow),
+                CallbackQueryHandler(cancel_flow, pattern=f"^{SubmitButton.CANCEL}$"),
+            ],
+            allow_reentry=True,
+            name="submit",
+        )
+
+
+def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The creators' handlers, in the order they are tried."""
+    return [
+        _conversation(),
+        CommandHandler("submit", submit_in_group, filters=filters.ChatType.GROUPS),
+        CallbackQueryHandler(expired_button, pattern="^sub:"),
+        CommandHandler("mine", mine_command),
+    ]
+
+
+# /cancel with nothing under way; registered after every conversation that handles /cancel.
+late_handlers: list[BaseHandler[Any, Any, Any]] = [CommandHandler("cancel", nothing_to_cancel)]
