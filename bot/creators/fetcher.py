@@ -272,10 +272,10 @@ class _PinnedAdapter(HTTPAdapter):
             return sock
 
         class PinnedHTTP(HTTPConnection):
-            _new_conn = new_conn  # type: ignore[assignment]
+            _new_conn = new_conn
 
         class PinnedHTTPS(HTTPSConnection):
-            _new_conn = new_conn  # type: ignore[assignment]
+            _new_conn = new_conn
 
         class PinnedHTTPPool(HTTPConnectionPool):
             ConnectionCls = PinnedHTTP
@@ -283,7 +283,7 @@ class _PinnedAdapter(HTTPAdapter):
         class PinnedHTTPSPool(HTTPSConnectionPool):
             ConnectionCls = PinnedHTTPS
 
-        self.poolmanager.pool_classes_by_scheme = {  # type: ignore[assignment]
+        self.poolmanager.pool_classes_by_scheme = {
             "http": PinnedHTTPPool,
             "https": PinnedHTTPSPool,
         }

@@ -283,7 +283,7 @@ class SubmissionService:
         """Delete the creator's own submissions that no organizer has decided on yet."""
         with session_scope(self._engine) as session:
             reviewed = select(SubmissionReview.submission_id)
-            result = session.exec(  # type: ignore[call-overload]
+            result = session.exec(
                 delete(Submission)
                 .where(col(Submission.id).in_(ids))
                 .where(col(Submission.creator_id) == creator_id)

@@ -94,7 +94,9 @@ class ProcessedUpdates:
         """`start` for many update ids in one or two statements."""
         now = self._clock()
         ids = list(dict.fromkeys(update_ids))
-        marked = {tuple(row) for row in connection.execute(START, {"ids": ids, "started": now})}
+        marked: set[tuple[int, ...]] = {
+            (int(row[0]),) for row in connection.execute(START, {"ids": ids, "started": now})
+        }
         unknown = [update_id for update_id in ids if (update_id,) not in marked]
         if unknown:
             self._purge_now_and_then(connection)
@@ -127,7 +129,7 @@ class ProcessedUpdates:
             .values(seen_at=now)
             .returning(PROCESSED.c.update_id, PROCESSED.c.payload)
         ).all()
-        return [payload for _, payload in sorted(claimed) if payload]
+        return [str(payload) for _, payload in sorted(claimed) if payload]
 
     def purge(self, connection: Connection | None = None) -> int:
         """Forget update ids older than the keeping time; returns how many."""

@@ -7,6 +7,7 @@ written by the same `apply_import`; an edited event goes through the importer as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -90,7 +91,7 @@ def find_events(engine: Engine, query: str, limit: int = 10) -> list[Event]:
 def event_record(event: Event, tz: ZoneInfo) -> dict[str, Any]:
     """An event in the import format (what `kepubot export` writes for it)."""
 
-    def when(value: Any) -> str:
+    def when(value: datetime) -> str:
         local = value.astimezone(tz)
         return local.date().isoformat() if event.all_day else local.isoformat()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -93,7 +94,7 @@ def campaign_stats(engine: Engine, now: datetime, tz: ZoneInfo, days: int = 7) -
     )
 
 
-def _per_day(moments: list[datetime], tz: ZoneInfo, days: list[date]) -> dict[date, int]:
+def _per_day(moments: Sequence[datetime], tz: ZoneInfo, days: list[date]) -> dict[date, int]:
     counts = Counter(moment.astimezone(tz).date() for moment in moments)
     return {day: counts.get(day, 0) for day in days}
 

@@ -398,7 +398,7 @@ class Outbox:
                 .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
                 .values(
                     status=Status.SENDING,
-                    attempts=OutboxMessage.attempts + 1,  # type: ignore[operator]
+                    attempts=OutboxMessage.attempts + 1,
                     updated_at=now,
                 )
             )

@@ -150,15 +150,13 @@ def _store_figures(engine: Engine) -> tuple[int, dict[str, int], dict[str, int]]
     with Session(engine) as session:
         unanswered = session.exec(select(func.count()).select_from(UnansweredQuestion)).one()
         submissions = dict(
-            session.exec(
-                select(Submission.status, func.count()).group_by(Submission.status)  # type: ignore[arg-type]
-            ).all()
+            session.exec(select(Submission.status, func.count()).group_by(Submission.status)).all()
         )
         outbox = dict(
             session.exec(
                 select(OutboxMessage.status, func.count())
                 .where(OutboxMessage.status.in_(("pending", "sending")))  # type: ignore[attr-defined]
-                .group_by(OutboxMessage.status)  # type: ignore[arg-type]
+                .group_by(OutboxMessage.status)
             ).all()
         )
     return int(unanswered), submissions, outbox

@@ -208,7 +208,8 @@ def _decode_params(request: httpx.Request) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         for part in parsed.iter_parts():
             name = str(part.get_param("name", header="content-disposition"))
-            payload = part.get_payload(decode=True)
+            raw = part.get_payload(decode=True)
+            payload = raw if isinstance(raw, bytes) else b""
             fields[name] = payload if part.get_filename() else _json_or_text(payload, name)
         return fields
     if content_type.startswith("application/json"):

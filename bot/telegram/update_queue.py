@@ -46,7 +46,7 @@ class DurableQueue(asyncio.Queue[object]):
         super().__init__()
         self._receive = receive
         self.deferred = deferred
-        self._keeping: set[asyncio.Task[bool]] = set()
+        self._keeping: set[asyncio.Future[bool]] = set()
 
     async def put(self, item: object, payload: str | None = None) -> None:
         """Queue an update and keep it; `payload` is its JSON as received, where there is one
@@ -56,7 +56,9 @@ class DurableQueue(asyncio.Queue[object]):
             return
         if payload is None:
             payload = json.dumps(item.to_dict(), ensure_ascii=False)
-        keeping = asyncio.create_task(self._receive(item.update_id, payload))
+        keeping: asyncio.Future[bool] = asyncio.ensure_future(
+            self._receive(item.update_id, payload)
+        )
         self._keeping.add(keeping)
         keeping.add_done_callback(functools.partial(self._kept, item.update_id))
         self.put_nowait(item)  # the queue is unbounded

@@ -71,7 +71,7 @@ def check_health(engine: Engine, leader: Callable[[], bool] | None = None) -> He
 class TelegramUpdateHandler(tornado.web.RequestHandler):
     """POST from Telegram: check the secret, then queue the update for the Application."""
 
-    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+    SUPPORTED_METHODS = ("POST",)
 
     def initialize(self, bot_application: Application, secret: str) -> None:
         self.bot_application = bot_application
