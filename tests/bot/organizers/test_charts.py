@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
+from bot.cli import main
 from bot.clock import fixed_clock
 from bot.organizers import charts
 from bot.outreach.outbox import Outbox
@@ -132,3 +135,15 @@ def test_no_cjk_font_is_said_once(
         assert "no CJK font" in caplog.records[0].getMessage()
     finally:
         charts.chart_font.cache_clear()
+
+
+def test_the_stats_command_writes_the_chart(
+    cli_env: dict[str, str], engine: Engine, tmp_path: Path
+) -> None:
+    fill(engine)
+    out = tmp_path / "chart.png"
+    result = CliRunner().invoke(main, ["stats", "--chart", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "订阅者" in result.stdout
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size == charts.SIZE
