@@ -105,11 +105,20 @@ class FaqBook:
             keywords=[],
             source=ORGANIZER,
         )
+        key = question_key(question)
         with session_scope(self._engine) as session:
             session.add(faq)
+            open_texts = session.exec(
+                select(UnansweredQuestion.text)
+                .where(col(UnansweredQuestion.faq_id).is_(None))
+                .distinct()
+            ).all()
+            # The same question asked with other punctuation, spacing or script is answered
+            # by the card from now on: it leaves the list too.
+            same = [text for text in open_texts if question_key(text) == key]
             session.exec(  # type: ignore[call-overload]
                 update(UnansweredQuestion)
-                .where(col(UnansweredQuestion.text) == question)
+                .where(col(UnansweredQuestion.text).in_([question, *same]))
                 .values(faq_id=faq.id)
             )
             session.add(self._change(faq.id, "create", by, None, _card(faq)))

@@ -34,6 +34,7 @@ def test_teaching_bumps_the_revision_and_answers_the_question(
     answerer = Answerer(engine, tz=TZ, cache_dir=jieba_cache)  # another process's, say
     assert answerer.answer(QUESTION, NOW).intent == "fallback"
     ask_unanswered(engine, QUESTION, 2)
+    ask_unanswered(engine, "場館裡，可以帶寵物嗎？", 1)
     ask_unanswered(engine, "月球上有科普日吗", 1)
     before = content_revision(engine)
     card = FaqBook(engine, fixed_clock(NOW)).teach(f" {QUESTION} ", "不能带宠物。", by=42)
