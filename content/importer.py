@@ -400,8 +400,8 @@ def export_data(engine: Engine, tz: ZoneInfo) -> str:
             {
                 "faq_id": change.faq_id,
                 "action": change.action,
-                "by": change.by,
-                "at": change.at.astimezone(tz).isoformat(),
+                "by": change.changed_by,
+                "at": change.changed_at.astimezone(tz).isoformat(),
                 "before": change.before,
                 "after": change.after,
             }

@@ -192,7 +192,7 @@ class FaqChange(SQLModel, table=True):
     faq_id: str = Field(index=True)
     action: str
     """"create", "edit" or "delete"."""
-    by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    changed_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    changed_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

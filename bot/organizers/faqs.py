@@ -167,7 +167,12 @@ class FaqBook:
         after: dict[str, Any] | None,
     ) -> FaqChange:
         return FaqChange(
-            faq_id=faq_id, action=action, by=by, at=self._clock(), before=before, after=after
+            faq_id=faq_id,
+            action=action,
+            changed_by=by,
+            changed_at=self._clock(),
+            before=before,
+            after=after,
         )
 
 

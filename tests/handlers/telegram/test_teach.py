@@ -83,7 +83,11 @@ async def test_an_organizer_answers_what_the_bot_could_not(
     services.writer.flush()
     assert [row.text for row in services.faqs.unanswered()] == ["今天食堂吃什么"]
     [change] = services.faqs.changes()
-    assert (change.action, change.by, change.after["answer"]) == ("create", USER_ID, ANSWER)
+    assert (change.action, change.changed_by, change.after["answer"]) == (
+        "create",
+        USER_ID,
+        ANSWER,
+    )
 
 
 async def test_faq_cards_are_edited_and_deleted_with_an_audit_trail(

@@ -27,8 +27,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("faq_id", sa.String(), nullable=False),
         sa.Column("action", sa.String(), nullable=False),
-        sa.Column("by", sa.BigInteger(), nullable=True),
-        sa.Column("at", content.models.UTCDateTime(), nullable=False),
+        sa.Column("changed_by", sa.BigInteger(), nullable=True),
+        sa.Column("changed_at", content.models.UTCDateTime(), nullable=False),
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=True),
     )
