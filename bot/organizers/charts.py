@@ -38,6 +38,7 @@ PACKAGED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
 SYSTEM_FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans", "WenQuanYi")
 BROADCASTS_SHOWN = 5
 COLORS = {"answered": "#2a9d8f", "unanswered": "#e76f51", "line": "#264653"}
+STATUS_COLORS = {"approved": "#2a9d8f", "pending": "#e9c46a", "rejected": "#e76f51"}
 DELIVERY = (
     ("sent", "送达", "#2a9d8f"),
     ("blocked", "屏蔽", "#e9c46a"),
@@ -155,7 +156,8 @@ def build_figure(figures: ChartFigures):  # type: ignore[no-untyped-def]
     for status in statuses:
         counts = [figures.submissions.get((p, status), 0) for p in platforms]
         label = messages.STATUS_LABELS.get(status, status)
-        submissions.bar(platforms, counts, bottom=bottom, label=label)
+        color = STATUS_COLORS.get(status)
+        submissions.bar(platforms, counts, bottom=bottom, label=label, color=color)
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     submissions.set_title("作品提交（按平台、状态）")
     if statuses:
