@@ -9,6 +9,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
+from datetime import time as dt_time
 from datetime import timedelta
 
 from telegram import BotCommand
@@ -23,6 +24,8 @@ from bot.creators.submissions import SubmissionService, campaign_hashtag
 from bot.flood import FloodGate
 from bot.intake.ledger import ProcessedUpdates
 from bot.intake.updates import Intake
+from bot.organizers.faqs import FaqBook
+from bot.organizers.report import OrganizerReport
 from bot.outreach.dispatcher import Dispatcher, Sleep
 from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Cadence, Reminders
@@ -54,6 +57,7 @@ from handlers.telegram import (
     start,
     submit,
     subscribe,
+    teach,
 )
 from scheduler.wiring import schedule_jobs
 
@@ -191,6 +195,16 @@ def build_services(
         writer=writer,
         intake=Intake(writer, ProcessedUpdates(engine, clock), people),
         metrics=metrics,
+        faqs=FaqBook(engine, clock),
+        report=OrganizerReport(
+            engine,
+            clock,
+            settings.tz,
+            subscriptions,
+            people,
+            outbox,
+            dt_time.fromisoformat(settings.organizer_report_time),
+        ),
     )
 
 
@@ -254,6 +268,7 @@ def _add_telegram_handlers(application: Application) -> None:
     application.add_handlers(broadcast.handlers)  # /broadcast, /broadcasts, cancel
     application.add_handlers(content_updates.handlers)  # .yaml/.csv files, /event
     application.add_handlers(admin.handlers)  # /grant, /revoke, /stats
+    application.add_handlers(teach.handlers)  # /unanswered, /faq, answering from chat
     # Organizers' /review and its typed-reason conversation (before any text handler).
     application.add_handlers(review.build_handlers())
     # Creators' /submit, links in private chats and the guided flow (before questions), /mine

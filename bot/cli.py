@@ -336,17 +336,29 @@ def submissions_export(file: Path | None, fmt: str | None) -> None:
 
 @main.command()
 @click.option("--days", default=7, show_default=True, type=click.IntRange(min=1, max=90))
-def stats(days: int) -> None:
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="同时把图表写入 PNG 文件 / also write the chart /stats sends to this PNG file.",
+)
+def stats(days: int, chart: Path | None) -> None:
     """活动统计 / Campaign statistics: subscribers, questions, submissions, broadcasts.
 
-    The same figures as /stats in the bot, as text (no chart).
+    The same figures as /stats in the bot, as text; with --chart, its chart too.
     """
     settings = _settings(quiet=True)
+    from bot.organizers.report import stats_chart
     from bot.organizers.stats import campaign_stats, format_stats
 
     engine = _open_store(settings)
     now = datetime.now(settings.tz)
     click.echo(format_stats(campaign_stats(engine, now, settings.tz, days), settings.tz))
+    if chart is not None:
+        png = stats_chart(engine, now, settings.tz, days)
+        if png is None:
+            _fail("no CJK font found for the chart (pip install mplfonts)")
+        chart.write_bytes(png)
+        click.echo(f"wrote {chart}", err=True)
 
 
 @main.command()

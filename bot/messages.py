@@ -49,6 +49,48 @@ FLOOD_NOTICE = "消息有点多啦，请稍等片刻再发，我会继续为你�
 
 ORGANIZERS_ONLY = "抱歉，这个功能只对活动组织者开放。"  # plain
 
+# --- organizers: the chart, the daily report, teaching the bot (HTML unless marked plain) -----
+
+STATS_CHART_CAPTION = "最近 7 天：每日提问（已回答/未回答）、订阅人数、作品提交、群发送达"  # plain
+REPORT_HEADER = "📊 <b>组织者日报</b>（{date}）"
+REPORT_FIGURES = (
+    "昨日提问 {questions} 个，未能回答 {unanswered} 个；新订阅 {subscribers} 人；"
+    "新提交作品 {submissions} 件"
+)
+REPORT_CHART_CAPTION = "截至 {date} 的最近 7 天"
+REPORT_UNANSWERED_HEADER = "<b>未回答最多的问题</b>（/unanswered 可直接回答）"
+REPORT_PENDING_HEADER = "<b>待审核作品</b> {count} 件（/review 开始审核）"
+REPORT_MORE = "……还有 {count} 件"
+REPORT_NONE = "（无）"
+
+UNANSWERED_EMPTY = "目前没有未回答的问题 🎉"  # plain
+UNANSWERED_HEADER = "最常见的未回答问题（点“回答”即可为它写一张问答卡片）："  # plain
+UNANSWERED_ITEM = "{number}. {text}（{count} 次）"  # plain
+UNANSWERED_BUTTON = "回答 {number}"
+TEACH_ASK = "请发送这个问题的回答（纯文本），/cancel 取消：\n\n问：{question}"  # plain
+TEACH_PREVIEW = (
+    "预览：以后有人问到这个问题，我会这样回答。\n\n问：{question}\n答：{answer}"  # plain
+)
+TEACH_CONFIRM_BUTTON = "✅ 确认保存"
+TEACH_DISCARD_BUTTON = "放弃"
+TEACH_SAVED = "已保存问答卡片 {id}。下次有人问到，我会直接这样回答（/faq 可修改或删除）。"  # plain
+TEACH_DISCARDED = "已放弃，没有保存。"  # plain
+TEACH_GONE = "这个问题已不在未回答列表里了，请重新发送 /unanswered。"  # plain
+TEACH_TEXT_ONLY = "请发送文字回答，或 /cancel 取消。"  # plain
+TEACH_REFUSED = "没有保存：{reason}"  # plain
+FAQ_EMPTY = "还没有组织者写的问答卡片。用 /unanswered 回答用户的问题即可添加。"  # plain
+FAQ_ITEM = "{id}\n问：{question}\n答：{answer}"  # plain
+FAQ_EDIT_BUTTON = "✏️ 修改"
+FAQ_DELETE_BUTTON = "🗑 删除"
+FAQ_EDIT_ASK = (
+    "请发送 {id} 的新回答，/cancel 取消：\n\n问：{question}\n现在的回答：{answer}"  # plain
+)
+FAQ_DELETE_ASK = "确定删除问答卡片 {id}？\n问：{question}"  # plain
+FAQ_DELETE_CONFIRM_BUTTON = "确定删除"
+FAQ_EDITED = "已修改问答卡片 {id}。"  # plain
+FAQ_DELETED = "已删除问答卡片 {id}。"  # plain
+FAQ_GONE = "没有这张问答卡片了，请重新发送 /faq。"  # plain
+
 # The command menu (set_my_commands): command -> description shown by Telegram clients.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "开始：介绍我能做什么"),

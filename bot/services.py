@@ -19,6 +19,8 @@ from bot.clock import Clock
 from bot.creators.submissions import SubmissionService
 from bot.flood import FloodGate
 from bot.intake.updates import Intake
+from bot.organizers.faqs import FaqBook
+from bot.organizers.report import OrganizerReport
 from bot.outreach.dispatcher import Dispatcher
 from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Reminders
@@ -74,11 +76,13 @@ class UnansweredCount:
 
 
 def most_unanswered(engine: Engine, limit: int = 20) -> list[UnansweredCount]:
-    """The most frequent unanswered questions, most asked first."""
+    """The most frequent unanswered questions, most asked first (not those an organizer has
+    answered with an FAQ card since)."""
     count = func.count(col(UnansweredQuestion.id))
     latest = func.max(col(UnansweredQuestion.asked_at))
     query = (
         select(UnansweredQuestion.text, count, latest)
+        .where(col(UnansweredQuestion.faq_id).is_(None))
         .group_by(col(UnansweredQuestion.text))
         .order_by(count.desc(), latest.desc())
         .limit(limit)
@@ -203,6 +207,10 @@ class Services:
     intake: Intake
     """Takes every update in: the ledger of update ids (a re-delivery is dropped), the sender."""
     metrics: Metrics
+    faqs: FaqBook
+    """Organizers' FAQ cards written from chat (/unanswered, /faq) and their audit trail."""
+    report: OrganizerReport
+    """Plans the organizers' daily report."""
 
 
 SERVICES_KEY = "services"

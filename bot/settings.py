@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     """Days before a reporting deadline to remind organizers (and on the day itself)."""
     deadline_reminder_time: str = "10:00"
     """Local time of the deadline reminders."""
+    organizer_report_time: str = "08:30"
+    """Local time of the organizers' daily report (yesterday's figures and the chart)."""
     scheduler_lease_seconds: int = Field(default=20, ge=8)
     """How long the lease lasts unless renewed; every process renews or tries it every
     quarter of this, so another takes over from a dead holder within 1.25 times it."""
@@ -136,7 +138,7 @@ class Settings(BaseSettings):
             return tuple(sorted(days, reverse=True))
         return value
 
-    @field_validator("creator_prompt_time", "deadline_reminder_time")
+    @field_validator("creator_prompt_time", "deadline_reminder_time", "organizer_report_time")
     @classmethod
     def _check_time_of_day(cls, value: str) -> str:
         hour, _, minute = value.strip().partition(":")

@@ -20,7 +20,7 @@ from content.lexicon import Analyzer, load_lexicon
 from content.seed import content_revision
 from content.segment import Segmenter
 from content.snapshots import SnapshotCache
-from content.text import normalize
+from content.text import normalize, question_key
 from content.understanding import parse_question
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,9 @@ class Answerer:
         return answers[1](question, now.replace(second=0, microsecond=0))
 
     def _compose(self, knowledge: Knowledge, question: str, now: datetime) -> Answer:
+        card = knowledge.faq_by_question.get(question_key(question))
+        if card is not None:  # the very question an organizer answered (from chat or a file)
+            return Answer(card.answer, "faq", (card.id,))
         parsed = parse_question(question, now, knowledge, self._analyzer)
         reply = Composer(knowledge, now, self._analyzer.lexicon).compose(parsed)
         return Answer(reply.text, reply.intent, reply.sources, reply.suggestions)

@@ -17,11 +17,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
 from content.db import session_scope
-from content.models import ORGANIZER, Event, Faq, Venue
+from content.models import ORGANIZER, Event, Faq, FaqChange, Venue
 from content.seed import bump_revision
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 SECTIONS = ("events", "venues", "faqs")
+HISTORY_SECTIONS = ("faq_changes",)
+"""Written by `export_data` for the record, ignored by an import (history is not data)."""
 
 
 class ImportFailed(Exception):
@@ -211,7 +213,7 @@ def _yaml_sections(text: str, name: str) -> tuple[_Sections, list[str]]:
     problems = [
         f"{name}: unknown top-level key {key!r} (expected {', '.join(SECTIONS)})"
         for key in data
-        if key not in SECTIONS
+        if key not in SECTIONS and key not in HISTORY_SECTIONS
     ]
     sections: dict[str, list[tuple[str, Any]]] = {}
     for section in SECTIONS:
@@ -375,6 +377,7 @@ def export_data(engine: Engine, tz: ZoneInfo) -> str:
         events = session.exec(select(Event).order_by(Event.start, Event.id)).all()
         venues = session.exec(select(Venue).order_by(Venue.name)).all()
         faqs = session.exec(select(Faq).where(Faq.source == ORGANIZER).order_by(Faq.id)).all()
+        changes = session.exec(select(FaqChange).order_by(FaqChange.id)).all()  # type: ignore[arg-type]
     out: dict[str, list[dict[str, Any]]] = {"events": [], "venues": [], "faqs": []}
     for ev in events:
         item: dict[str, Any] = {
@@ -392,4 +395,16 @@ def export_data(engine: Engine, tz: ZoneInfo) -> str:
         out["venues"].append(venue.model_dump(exclude_none=True))
     for faq in faqs:
         out["faqs"].append(faq.model_dump(include={"id", "question", "answer", "keywords"}))
+    if changes:  # who changed which FAQ card from chat, when, and how
+        out["faq_changes"] = [
+            {
+                "faq_id": change.faq_id,
+                "action": change.action,
+                "by": change.changed_by,
+                "at": change.changed_at.astimezone(tz).isoformat(),
+                "before": change.before,
+                "after": change.after,
+            }
+            for change in changes
+        ]
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False)

@@ -30,7 +30,7 @@ from content.search import Bm25Index, SearchDoc
 from content.seed import content_revision, content_token
 from content.segment import vocabulary
 from content.snapshots import SnapshotCache, TextIndex
-from content.text import normalize
+from content.text import normalize, question_key
 from content.typos import HomophoneFixer, char_pinyin
 from content.wording import CITYWIDE_WORDS
 
@@ -64,6 +64,8 @@ class Knowledge:
     title_words: dict[str, set[str]] = field(default_factory=dict)
     faq_key_words: dict[str, set[str]] = field(default_factory=dict)
     organizer_faqs: frozenset[str] = frozenset()
+    faq_by_question: dict[str, Faq] = field(default_factory=dict)
+    """Organizers' FAQ cards by `question_key` of their question: asked again, answered so."""
     event_text: dict[str, str] = field(default_factory=dict)
     """Normalized title, category, audience and description of each event, for matching."""
     event_audience: dict[str, str] = field(default_factory=dict)
@@ -279,6 +281,9 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     k.events_by_district = dict(by_district)
 
     k.organizer_faqs = frozenset(f.id for f in k.faqs if f.source == ORGANIZER)
+    k.faq_by_question = {
+        question_key(f.question): f for f in k.faqs if f.source == ORGANIZER and f.question
+    }
     k.event_text = {
         e.id: normalize(" ".join(filter(None, (e.title, e.category, e.audience, e.description))))
         for e in k.events

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, TypeDecorator
+from sqlalchemy import JSON, BigInteger, Column, DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -180,3 +181,18 @@ class UnansweredQuestion(SQLModel, table=True):
     text: str = Field(index=True)
     asked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     user_hash: str | None = None
+    faq_id: str | None = Field(default=None, index=True)
+    """The FAQ card an organizer answered it with (then it is no longer listed)."""
+
+
+class FaqChange(SQLModel, table=True):
+    """One change to an FAQ card made from chat: who, when, what it was before and after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    faq_id: str = Field(index=True)
+    action: str
+    """"create", "edit" or "delete"."""
+    changed_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    changed_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -69,3 +69,9 @@ def normalize(text: str) -> str:
 def has_cjk(text: str) -> bool:
     """True when the text holds at least one Chinese character."""
     return bool(_CJK.search(text))
+
+
+def question_key(text: str) -> str:
+    """A question reduced to its letters and digits (normalized): two askings of the same
+    question, differing only in punctuation, spacing or script, have one key."""
+    return "".join(ch for ch in normalize(text) if ch.isalnum())

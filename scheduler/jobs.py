@@ -34,6 +34,11 @@ async def deadline_reminders_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_if_leader(services_from(context.bot_data), lambda s: s.reminders.queue_due_reminders)
 
 
+async def organizer_report_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queue today's organizer report (yesterday's figures and the chart) once it is due."""
+    await run_if_leader(services_from(context.bot_data), lambda s: s.report.queue_due_report)
+
+
 async def run_if_leader(services: Services, work: Callable[[Services], Callable[[], int]]) -> int:
     """Run one job's work if this process holds the scheduler lease; returns messages queued."""
     if not await asyncio.to_thread(services.lease.hold):

@@ -18,12 +18,18 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from telegram.ext import Job, JobQueue
 
-from scheduler.jobs import creator_prompts_job, deadline_reminders_job, digests_job
+from scheduler.jobs import (
+    creator_prompts_job,
+    deadline_reminders_job,
+    digests_job,
+    organizer_report_job,
+)
 
 JOBS = {
     "digests": digests_job,
     "creator-prompts": creator_prompts_job,
     "deadline-reminders": deadline_reminders_job,
+    "organizer-report": organizer_report_job,
 }
 """Fixed job ids → callbacks (re-adding a job replaces it; there is never a second copy)."""
 

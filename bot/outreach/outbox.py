@@ -10,6 +10,7 @@ are those still `sending`: `recover()` makes them ambiguous instead of sending t
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,7 +33,9 @@ log = logging.getLogger(__name__)
 
 Part = dict[str, Any]
 """One message of a delivery: {"type": "text", "text": html}, or {"type": "photo" |
-"document", "file_id": ..., "caption": html or None}."""
+"document", "file_id": ..., "caption": html or None}; a picture the bot drew itself (the
+organizers' chart) is {"type": "photo", "png": base64 of the PNG, "caption": ...}: the
+payload is JSON, and its few recipients each get it uploaded (no file on any one disk)."""
 
 MAX_CAPTION_CHARS = 1024
 INSERT_CHUNK = 5000
@@ -105,6 +108,16 @@ class MaybeSent(DeliveryError):
 def text_parts(text_html: str) -> list[Part]:
     """A text message as parts under Telegram's length limit (HTML kept balanced)."""
     return [{"type": "text", "text": chunk} for chunk in split_markup(text_html)]
+
+
+def png_part(png: bytes, caption_html: str | None = None) -> Part:
+    """A photo part carrying its PNG bytes (see `Part`)."""
+    return {"type": "photo", "png": base64.b64encode(png).decode("ascii"), "caption": caption_html}
+
+
+def png_of(part: Part) -> bytes:
+    """The PNG bytes of a `png_part`."""
+    return base64.b64decode(part["png"])
 
 
 def media_parts(kind: str, file_id: str, caption_html: str | None) -> list[Part]:
@@ -267,6 +280,10 @@ class Outbox:
             raise
         log.info("queued %s #%s for %d recipients", kind, broadcast_id, len(rows))
         return Enqueued(broadcast_id, len(rows), created=True)
+
+    def queued(self, dedupe_key: str) -> bool:
+        """Whether a broadcast with this dedupe key was queued already."""
+        return self._by_key(dedupe_key) is not None
 
     def _by_key(self, dedupe_key: str) -> Enqueued | None:
         with Session(self._engine) as session:

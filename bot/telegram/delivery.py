@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import aiohttp
 import httpx
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -48,8 +48,9 @@ class TelegramSender:
         if kind == "text":
             await self._bot.send_message(chat_id, part["text"], parse_mode=ParseMode.HTML)
         elif kind == "photo":
+            photo = part.get("file_id") or InputFile(outbox.png_of(part), filename="chart.png")
             await self._bot.send_photo(
-                chat_id, part["file_id"], caption=part.get("caption"), parse_mode=ParseMode.HTML
+                chat_id, photo, caption=part.get("caption"), parse_mode=ParseMode.HTML
             )
         elif kind == "document":
             await self._bot.send_document(

@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot import messages
 from bot.formatting import escape, split_html
+from bot.organizers.report import stats_chart
 from bot.organizers.stats import campaign_stats, format_stats
 from bot.people import RoleError
 from handlers.telegram.guards import organizer_only
@@ -64,13 +65,17 @@ async def revoke_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @organizer_only
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Campaign statistics as text (no chart: no CJK font ships with the project)."""
+    """Campaign statistics as text, then as a chart (drawn in a worker thread)."""
     svc = services(context)
     tz = svc.settings.tz
     await asyncio.to_thread(svc.writer.flush)  # the question log is written behind answers
-    stats = await asyncio.to_thread(campaign_stats, svc.engine, svc.clock(), tz)
+    now = svc.clock()
+    stats = await asyncio.to_thread(campaign_stats, svc.engine, now, tz)
     for chunk in split_html(escape(format_stats(stats, tz))):
         await update.effective_message.reply_html(chunk)
+    png = await asyncio.to_thread(stats_chart, svc.engine, now, tz)
+    if png is not None:
+        await update.effective_message.reply_photo(png, caption=messages.STATS_CHART_CAPTION)
 
 
 handlers: list[BaseHandler] = [

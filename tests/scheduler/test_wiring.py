@@ -31,7 +31,16 @@ async def test_jobs_have_fixed_ids_and_state_their_misfire_handling(bot: Bot) ->
     job_queue = bot.application.job_queue
     assert job_queue is not None
     jobs = {job.job.id: job.job for job in job_queue.jobs()}
-    assert set(jobs) == set(JOBS) == {"digests", "creator-prompts", "deadline-reminders"}
+    assert (
+        set(jobs)
+        == set(JOBS)
+        == {
+            "digests",
+            "creator-prompts",
+            "deadline-reminders",
+            "organizer-report",
+        }
+    )
     for job in jobs.values():
         assert job.misfire_grace_time is None  # a late run always runs…
         assert job.coalesce is True  # …once, however many runs were missed

@@ -12,7 +12,7 @@ from telegram.ext import Application
 from bot import messages
 from bot.services import Services
 from bot.telegram.local_api import FakeBotAPI, message_update, user_payload
-from handlers.telegram import broadcast, content_updates, review
+from handlers.telegram import broadcast, content_updates, review, teach
 from tests.conftest import NOW
 from tests.helpers.updates import make_callback
 
@@ -25,8 +25,18 @@ REFUSED = [
     f"{broadcast.STOP}1",
     content_updates.APPLY + "0",
     content_updates.DISCARD + "0",
+    teach.ANSWER + "1",
+    teach.EDIT + "faq-1",
+    teach.DELETE + "faq-1",
+    teach.DELETE_CONFIRM + "faq-1",
 ]
-IN_FLOW_ONLY = [broadcast.CONFIRM, broadcast.NOW, broadcast.AUDIENCE + "all"]
+IN_FLOW_ONLY = [
+    broadcast.CONFIRM,
+    broadcast.NOW,
+    broadcast.AUDIENCE + "all",
+    teach.CONFIRM,
+    teach.DISCARD,
+]
 """Buttons of the broadcast flow: only an organizer can be in it, so for anyone else they
 match no handler at all."""
 
@@ -68,6 +78,8 @@ ORGANIZER_COMMANDS = [
     "/broadcasts",
     "/review",
     "/stats",
+    "/unanswered",
+    "/faq",
     f"/grant {STRANGER}",
     f"/revoke {ORGANIZER}",
     "/event",

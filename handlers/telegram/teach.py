@@ -1,0 +1,298 @@
+"""Teaching the bot from chat: /unanswered (answer what it could not), /faq (edit, delete).
+
+Answering or editing is a conversation (answer text → preview → confirm), kept per organizer
+in user_data like /broadcast's draft. Buttons name rows by database id, so they work in any
+process; every handler checks that the presser is an organizer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from dataclasses import dataclass
+from enum import IntEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import messages
+from bot.organizers.faqs import FaqError
+from handlers.telegram.guards import organizer_only
+from handlers.telegram.replies import MAX_CALLBACK_BYTES, services
+
+log = logging.getLogger(__name__)
+
+DRAFT_KEY = "faq_draft"
+PREFIX = "faq:"
+ANSWER = PREFIX + "ans:"  # + id of an unanswered question row
+EDIT = PREFIX + "edit:"  # + FAQ id
+DELETE = PREFIX + "del:"  # + FAQ id
+DELETE_CONFIRM = PREFIX + "delok:"  # + FAQ id
+CONFIRM = PREFIX + "confirm"
+DISCARD = PREFIX + "discard"
+UNANSWERED_SHOWN = 10
+FAQS_SHOWN = 30
+BUTTON_COLUMNS = 5
+
+
+class State(IntEnum):
+    ANSWER = 1
+    CONFIRM = 2
+
+
+@dataclass
+class Draft:
+    """An answer being written by one organizer: for a new card, or for card `faq_id`."""
+
+    question: str
+    faq_id: str | None = None
+    answer: str = ""
+
+
+@organizer_only
+async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The most frequent unanswered questions, each with a button to answer it."""
+    entries = await asyncio.to_thread(_unanswered, context)
+    message = update.effective_message
+    if not entries:
+        await message.reply_text(messages.UNANSWERED_EMPTY)
+        return
+    lines = [messages.UNANSWERED_HEADER]
+    buttons = []
+    for number, entry in enumerate(entries, start=1):
+        lines.append(
+            messages.UNANSWERED_ITEM.format(number=number, text=entry.text, count=entry.count)
+        )
+        label = messages.UNANSWERED_BUTTON.format(number=number)
+        buttons.append(InlineKeyboardButton(label, callback_data=f"{ANSWER}{entry.ref}"))
+    rows = [buttons[i : i + BUTTON_COLUMNS] for i in range(0, len(buttons), BUTTON_COLUMNS)]
+    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+
+
+def _unanswered(context: ContextTypes.DEFAULT_TYPE) -> list:  # type: ignore[type-arg]
+    svc = services(context)
+    svc.writer.flush()  # the question log is written behind answers
+    return svc.faqs.unanswered(UNANSWERED_SHOWN)
+
+
+@organizer_only
+async def faq_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Organizers' FAQ cards, each with buttons to edit or delete it."""
+    cards = await asyncio.to_thread(services(context).faqs.cards)
+    message = update.effective_message
+    if not cards:
+        await message.reply_text(messages.FAQ_EMPTY)
+        return
+    for card in cards[:FAQS_SHOWN]:
+        text = messages.FAQ_ITEM.format(id=card.id, question=card.question, answer=card.answer)
+        await message.reply_text(text, reply_markup=_card_keyboard(card.id))
+
+
+def _card_keyboard(faq_id: str) -> InlineKeyboardMarkup | None:
+    if len(f"{DELETE_CONFIRM}{faq_id}".encode()) > MAX_CALLBACK_BYTES:
+        return None  # an id from a file too long for a button: edit that file instead
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(messages.FAQ_EDIT_BUTTON, callback_data=f"{EDIT}{faq_id}"),
+                InlineKeyboardButton(
+                    messages.FAQ_DELETE_BUTTON, callback_data=f"{DELETE}{faq_id}"
+                ),
+            ]
+        ]
+    )
+
+
+# --- the conversation: answer text → preview → confirm ------------------------------------
+
+
+@organizer_only
+async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | None:
+    """ "回答" under /unanswered: ask for the answer to that question."""
+    query = update.callback_query
+    ref = int((query.data or "").removeprefix(ANSWER))
+    question = await asyncio.to_thread(services(context).faqs.question_of, ref)
+    if question is None:
+        await query.answer(messages.TEACH_GONE, show_alert=True)
+        return None
+    await query.answer()
+    context.user_data[DRAFT_KEY] = Draft(question)
+    await query.message.reply_text(messages.TEACH_ASK.format(question=question))
+    return State.ANSWER
+
+
+@organizer_only
+async def start_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | None:
+    """ "修改" under a card of /faq: ask for its new answer."""
+    query = update.callback_query
+    faq_id = (query.data or "").removeprefix(EDIT)
+    card = await asyncio.to_thread(services(context).faqs.card, faq_id)
+    if card is None:
+        await query.answer(messages.FAQ_GONE, show_alert=True)
+        return None
+    await query.answer()
+    context.user_data[DRAFT_KEY] = Draft(card.question, faq_id=card.id)
+    await query.message.reply_text(
+        messages.FAQ_EDIT_ASK.format(id=card.id, question=card.question, answer=card.answer)
+    )
+    return State.ANSWER
+
+
+@organizer_only
+async def receive_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
+    """Take the answer text and show it as the public will see it, to confirm."""
+    draft = _draft(context)
+    if draft is None:
+        return ConversationHandler.END  # type: ignore[return-value]
+    message = update.effective_message
+    draft.answer = (message.text or "").strip()
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(messages.TEACH_CONFIRM_BUTTON, callback_data=CONFIRM),
+                InlineKeyboardButton(messages.TEACH_DISCARD_BUTTON, callback_data=DISCARD),
+            ]
+        ]
+    )
+    preview = messages.TEACH_PREVIEW.format(question=draft.question, answer=draft.answer)
+    await message.reply_text(preview, reply_markup=keyboard)
+    return State.CONFIRM
+
+
+async def text_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
+    """A sticker, photo or file where the answer text was expected."""
+    await update.effective_message.reply_text(messages.TEACH_TEXT_ONLY)
+    return State.ANSWER
+
+
+@organizer_only
+async def confirm_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Store the card (or its new answer); this process answers from it at once, the others
+    within a few seconds (the content revision)."""
+    query = update.callback_query
+    await query.answer()
+    draft = _draft(context)
+    context.user_data.pop(DRAFT_KEY, None)
+    if draft is None:
+        return ConversationHandler.END
+    svc = services(context)
+    by = update.effective_user.id
+    try:
+        if draft.faq_id is None:
+            card = await asyncio.to_thread(svc.faqs.teach, draft.question, draft.answer, by)
+            reply = messages.TEACH_SAVED.format(id=card.id)
+        else:
+            card = await asyncio.to_thread(svc.faqs.edit, draft.faq_id, draft.answer, by)
+            reply = messages.FAQ_EDITED.format(id=card.id)
+    except FaqError as exc:
+        await query.edit_message_reply_markup(None)
+        await query.message.reply_text(messages.TEACH_REFUSED.format(reason=exc))
+        return ConversationHandler.END
+    log.info("organizer %s saved FAQ card %s", by, card.id)
+    await asyncio.to_thread(svc.questions.reload)
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(reply)
+    return ConversationHandler.END
+
+
+async def discard_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """/cancel or "放弃": nothing is stored."""
+    context.user_data.pop(DRAFT_KEY, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    await update.effective_message.reply_text(messages.TEACH_DISCARDED)
+    return ConversationHandler.END
+
+
+def _draft(context: ContextTypes.DEFAULT_TYPE) -> Draft | None:
+    draft = context.user_data.get(DRAFT_KEY)
+    return draft if isinstance(draft, Draft) else None
+
+
+# --- deleting a card -------------------------------------------------------------------------
+
+
+@organizer_only
+async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "删除" under a card: ask once more."""
+    query = update.callback_query
+    faq_id = (query.data or "").removeprefix(DELETE)
+    card = await asyncio.to_thread(services(context).faqs.card, faq_id)
+    if card is None:
+        await query.answer(messages.FAQ_GONE, show_alert=True)
+        return
+    await query.answer()
+    button = InlineKeyboardButton(
+        messages.FAQ_DELETE_CONFIRM_BUTTON, callback_data=f"{DELETE_CONFIRM}{faq_id}"
+    )
+    await query.message.reply_text(
+        messages.FAQ_DELETE_ASK.format(id=faq_id, question=card.question),
+        reply_markup=InlineKeyboardMarkup([[button]]),
+    )
+
+
+@organizer_only
+async def delete_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete the card; its questions count as unanswered again."""
+    query = update.callback_query
+    faq_id = (query.data or "").removeprefix(DELETE_CONFIRM)
+    svc = services(context)
+    by = update.effective_user.id
+    try:
+        await asyncio.to_thread(svc.faqs.delete, faq_id, by)
+    except FaqError:
+        await query.answer(messages.FAQ_GONE, show_alert=True)
+        return
+    log.info("organizer %s deleted FAQ card %s", by, faq_id)
+    await query.answer()
+    await asyncio.to_thread(svc.questions.reload)
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(messages.FAQ_DELETED.format(id=faq_id))
+
+
+_TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+_OTHER = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
+
+with warnings.catch_warnings():
+    # As in /broadcast: one draft per organizer and chat, whichever message a button is under.
+    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+    _conversation = ConversationHandler(
+        entry_points=[
+            CallbackQueryHandler(start_answer, pattern=rf"^{ANSWER}\d+$"),
+            CallbackQueryHandler(start_edit, pattern=f"^{EDIT}"),
+        ],
+        states={
+            State.ANSWER: [
+                MessageHandler(_TEXT, receive_answer),
+                MessageHandler(_OTHER, text_only),
+            ],
+            State.CONFIRM: [
+                CallbackQueryHandler(confirm_answer, pattern=f"^{CONFIRM}$"),
+                MessageHandler(_TEXT, receive_answer),  # a new text replaces the answer
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", discard_answer),
+            CallbackQueryHandler(discard_answer, pattern=f"^{DISCARD}$"),
+        ],
+        name="teach",
+    )
+
+handlers: list[BaseHandler] = [
+    _conversation,
+    CommandHandler("unanswered", unanswered_command),
+    CommandHandler("faq", faq_command),
+    CallbackQueryHandler(ask_delete, pattern=f"^{DELETE}"),
+    CallbackQueryHandler(delete_card, pattern=f"^{DELETE_CONFIRM}"),
+]
