@@ -356,7 +356,7 @@ def stats(days: int, chart: Path | None) -> None:
     if chart is not None:
         png = stats_chart(engine, now, settings.tz, days)
         if png is None:
-            _fail("no CJK font found for the chart (pip install mplfonts)")
+            _fail("no CJK font found for the chart (apt-get install fonts-wqy-microhei)")
         chart.write_bytes(png)
         click.echo(f"wrote {chart}", err=True)
 

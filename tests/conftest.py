@@ -212,3 +212,18 @@ def send(app: Application, bot_api: FakeBotAPI) -> Send:
         return [call for call in bot_api.calls[before:] if call.method == "sendMessage"]
 
     return _send
+
+
+@pytest.fixture
+def cjk_font() -> Path:
+    """The system's CJK font for the charts. `.ci/run` installs one (fonts-wqy-microhei): in
+    CI its absence fails the test; elsewhere the test is skipped, saying why."""
+    from bot.organizers.charts import chart_font
+
+    font = chart_font()
+    if font is None:
+        message = "no CJK font installed (apt-get install fonts-wqy-microhei)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return font

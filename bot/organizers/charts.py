@@ -3,8 +3,9 @@ subscribers over time; submissions by platform and status; broadcast delivery).
 
 Drawn with matplotlib's Agg backend on a `Figure` of its own (no pyplot, no global figure
 state), so it may run in a worker thread. Chinese labels need a CJK font: the Noto Sans CJK
-SC file the `mplfonts` package ships (a dependency), else one installed on the system; with
-none, `chart_font()` says so once in the log and callers send the text figures only.
+font installed on the system (Debian's `fonts-wqy-microhei`, which `.ci/run` installs, or
+Noto Sans CJK / Source Han Sans); with none, `chart_font()` says so once in the log and
+callers send the text figures only.
 
 Blocking (`asyncio.to_thread` from the event loop): a render takes about half a second.
 """
@@ -18,7 +19,6 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot import messages
+from bot.creators.platforms import PLATFORMS
 from bot.outreach.outbox import BroadcastInfo, Outbox
 from bot.store.models import AskedQuestion, Submission, Subscription
 
@@ -34,9 +35,16 @@ log = logging.getLogger(__name__)
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 12, 8, 100
 SIZE = (WIDTH_INCHES * DPI, HEIGHT_INCHES * DPI)
 """The PNG's width and height in pixels."""
-PACKAGED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
-SYSTEM_FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans", "WenQuanYi")
+CJK_FONT_NAMES = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+)
+"""Fonts with Chinese glyphs, in order of preference (simplified Chinese forms first)."""
 BROADCASTS_SHOWN = 5
+PLATFORM_NAMES = {platform.key: platform.name for platform in PLATFORMS}
+"""What organizers call each platform (抖音, not douyin)."""
 COLORS = {"answered": "#2a9d8f", "unanswered": "#e76f51", "line": "#264653"}
 STATUS_COLORS = {"approved": "#2a9d8f", "pending": "#e9c46a", "rejected": "#e76f51"}
 DELIVERY = (
@@ -97,23 +105,41 @@ def chart_figures(engine: Engine, now: datetime, tz: ZoneInfo, days: int = 7) ->
 @functools.cache
 def chart_font() -> Path | None:
     """A font file with Chinese glyphs, or None (logged once)."""
-    package, name = PACKAGED_FONT
-    try:
-        packaged = resources.files(package).joinpath(name)
-        if packaged.is_file():
-            return Path(str(packaged))
-    except ModuleNotFoundError:
-        pass
     from matplotlib import font_manager
 
-    for entry in font_manager.fontManager.ttflist:
-        if any(wanted in entry.name for wanted in SYSTEM_FONT_NAMES):
-            return Path(entry.fname)
+    installed = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
+    found = _first_wanted(installed)
+    if found is None:
+        # matplotlib keeps its font list across runs: a font installed after it was made is
+        # missing from it, so look at the system's font files themselves.
+        found = _first_wanted(_system_fonts())
+    if found is not None:
+        return found
     log.warning(
-        "no CJK font found (pip install mplfonts, or apt-get install fonts-noto-cjk): "
+        "no CJK font found (apt-get install fonts-wqy-microhei): "
         "/stats and the daily report send their figures as text only, without the chart"
     )
     return None
+
+
+def _first_wanted(fonts: dict[str, str]) -> Path | None:
+    for wanted in CJK_FONT_NAMES:
+        if wanted in fonts:
+            return Path(fonts[wanted])
+    return None
+
+
+def _system_fonts() -> dict[str, str]:
+    """Family name → file of every font file installed on the system."""
+    from matplotlib import font_manager
+
+    fonts: dict[str, str] = {}
+    for path in font_manager.findSystemFonts():
+        try:
+            fonts.setdefault(font_manager.get_font(path).family_name, path)
+        except (OSError, RuntimeError):
+            continue  # an unreadable font file
+    return fonts
 
 
 def render_chart(figures: ChartFigures, font: Path) -> bytes:
@@ -157,7 +183,8 @@ def build_figure(figures: ChartFigures):  # type: ignore[no-untyped-def]
         counts = [figures.submissions.get((p, status), 0) for p in platforms]
         label = messages.STATUS_LABELS.get(status, status)
         color = STATUS_COLORS.get(status)
-        submissions.bar(platforms, counts, bottom=bottom, label=label, color=color)
+        names = [PLATFORM_NAMES.get(p, p) for p in platforms]
+        submissions.bar(names, counts, bottom=bottom, label=label, color=color)
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     submissions.set_title("作品提交（按平台、状态）")
     if statuses:

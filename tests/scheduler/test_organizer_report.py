@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 
 from PIL import Image
 
@@ -31,7 +32,9 @@ def photos(bot: Bot, chat_id: int) -> list[bytes]:
     ]
 
 
-async def test_the_report_goes_to_organizers_at_its_time(make_bot: MakeBot) -> None:
+async def test_the_report_goes_to_organizers_at_its_time(
+    make_bot: MakeBot, cjk_font: Path
+) -> None:
     bot = await make_bot(admin_ids="900")
     bot.subscribe(301, topics=("organizers",))
     bot.subscribe(302)  # the public only

@@ -92,16 +92,17 @@ def test_the_chart_draws_the_figures(engine: Engine) -> None:
     [line] = subscribers.get_lines()
     assert list(line.get_ydata()) == [figures.subscribers[d] for d in figures.days]
     assert sorted(p.get_height() for p in submissions.patches if p.get_height()) == [1, 1, 1]
+    assert [t.get_text() for t in submissions.get_xticklabels()] == ["bilibili", "抖音"]
     assert [p.get_height() for p in broadcasts.patches] == [2, 1, 1]
     titles = [a.get_title() for a in (questions, subscribers, submissions, broadcasts)]
     assert titles == ["每日提问", "订阅人数", "作品提交（按平台、状态）", "群发送达"]
 
 
-def test_the_png_is_an_image_of_the_expected_size_with_content(engine: Engine) -> None:
+def test_the_png_is_an_image_of_the_expected_size_with_content(
+    engine: Engine, cjk_font: Path
+) -> None:
     fill(engine)
-    font = charts.chart_font()
-    assert font is not None  # the project installs one (mplfonts)
-    png = charts.render_chart(charts.chart_figures(engine, NOW, TZ), font)
+    png = charts.render_chart(charts.chart_figures(engine, NOW, TZ), cjk_font)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == charts.SIZE
@@ -114,10 +115,8 @@ def test_the_png_is_an_image_of_the_expected_size_with_content(engine: Engine) -
     assert any(rgb == answered for _, rgb in colors)
 
 
-def test_an_empty_store_still_draws(engine: Engine) -> None:
-    font = charts.chart_font()
-    assert font is not None
-    png = charts.render_chart(charts.chart_figures(engine, NOW, TZ), font)
+def test_an_empty_store_still_draws(engine: Engine, cjk_font: Path) -> None:
+    png = charts.render_chart(charts.chart_figures(engine, NOW, TZ), cjk_font)
     assert Image.open(io.BytesIO(png)).size == charts.SIZE
 
 
@@ -125,8 +124,7 @@ def test_no_cjk_font_is_said_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     charts.chart_font.cache_clear()
-    monkeypatch.setattr(charts, "PACKAGED_FONT", ("no_such_font_package", "x.otf"))
-    monkeypatch.setattr(charts, "SYSTEM_FONT_NAMES", ("No Such Font",))
+    monkeypatch.setattr(charts, "CJK_FONT_NAMES", ("No Such Font",))
     try:
         with caplog.at_level(logging.WARNING):
             assert charts.chart_font() is None
@@ -138,7 +136,7 @@ def test_no_cjk_font_is_said_once(
 
 
 def test_the_stats_command_writes_the_chart(
-    cli_env: dict[str, str], engine: Engine, tmp_path: Path
+    cli_env: dict[str, str], engine: Engine, tmp_path: Path, cjk_font: Path
 ) -> None:
     fill(engine)
     out = tmp_path / "chart.png"
