@@ -90,13 +90,17 @@ REFUSALS: dict[str, str] = {
     "unsafe_redirect": "这个链接跳转到了不支持的网站",
 }
 
-RESULT_ACCEPTED = "✅ 已收到：{platform}《{title}》"
-RESULT_ACCEPTED_NO_TITLE = "✅ 已收到：{platform}视频 {link}"
-RESULT_HASHTAG_SEEN = "（页面上看到了 {hashtag}）"
+RESULT_ACCEPTED = "✅ 已识别：{platform}《{title}》"
+RESULT_ACCEPTED_NO_TITLE = "✅ 已识别：{platform} {link}"
+RESULT_HASHTAG_SEEN = "（带有 {hashtag}）"
+RESULT_NEXT_STEPS = (
+    "再回答下面几个问题，提交就完成了（完成时保存；发送 /cancel 放弃，链接不会保存）。"
+)
 RESULT_DUPLICATE_OWN = "ℹ️ 你已在 {date} 提交过这个视频（{link}），状态：{status}。"
 RESULT_DUPLICATE = "ℹ️ 这个视频已在 {date} 由其他人提交过（{link}），状态：{status}。"
 RESULT_REFUSED = "❌ {link}：{reason}。"
 RESULT_REFUSED_TEXT = "❌ {reason}。"
+RESULT_SEE_ACCEPTS = "发送 /submit 查看支持的平台和链接格式。"
 
 UNTITLED = "（未填写标题）"
 ASK_TITLE = "没能读到这个视频的标题：\n{platform} {link}\n请发送视频的标题（一条消息）："
@@ -111,10 +115,14 @@ BUTTON_CANCEL = "取消"
 BUTTON_SKIP = "跳过"
 BUTTON_KEEP_NAME = "沿用：{name}"
 SUBMIT_DONE = (
-    "🎉 提交完成！{count} 个视频已进入审核队列，审核结果会通知你。发送 /mine 查看状态。\n"
-    "提醒：视频本身须带话题 {hashtag}。"
+    "🎉 提交完成！{count} 个视频已保存并进入审核队列，审核结果会通知你。发送 /mine 查看状态。"
 )
+SUBMIT_DONE_TAGGED = "视频带有话题 {hashtag}，谢谢参与！"
 SUBMIT_DONE_NO_TAG = "其中 {count} 个视频的页面上没看到 {hashtag}，请确认发布时已添加。"
+SUBMIT_DONE_UNCHECKED = (
+    "其中 {count} 个视频的页面暂时打不开，没能确认是否带有 {hashtag}，请确认发布时已添加。"
+)
+SUBMIT_DONE_TAG_SEP = "；"
 SUBMIT_CANCELLED = "已取消，本次提交的链接没有保存。"  # plain
 NOTHING_TO_CANCEL = "现在没有进行中的操作。"  # plain
 FLOW_BUTTON_EXPIRED = "这个按钮已过期。要提交视频，请直接发送链接。"  # plain (callback answer)
@@ -143,8 +151,9 @@ REVIEW_CARD = (
     "话题标签：{hashtag_state}\n"
     "{link}"
 )
-REVIEW_HASHTAG_SEEN = "✅ 页面上有 {hashtag}"
+REVIEW_HASHTAG_SEEN = "✅ 带有 {hashtag}"
 REVIEW_HASHTAG_UNKNOWN = "❔ 页面上没看到 {hashtag}"
+REVIEW_PAGE_UNREAD = "未能读取页面"
 REVIEW_UNKNOWN = "—"
 REVIEW_APPROVED = "<b>✅ 已通过</b>（{reviewer}，{time}）"
 REVIEW_REJECTED = "<b>❌ 未通过</b>：{reason}（{reviewer}，{time}）"
