@@ -19,10 +19,9 @@ from content.db import session_scope
 from handlers.telegram import broadcast
 from tests.conftest import NOW, TEST_TOKEN, Send
 from tests.helpers.updates import USER_ID, make_callback, make_upload
+from tests.helpers.wording import untranslated, untranslated_in
 
 CONFIGURED_ADMIN = 9001
-ALLOWED_WORDS = frozenset({"HTML", "Telegram", "kepubot", "unanswered", "bilibili", "ID", "MB"})
-"""Latin words an organizer may see: names of things, and the one command-line hint."""
 
 
 @pytest.fixture
@@ -34,14 +33,6 @@ def settings(db_url: str, jieba_cache: Path) -> Settings:
         flood_messages=0,
         admin_ids=f"{USER_ID},{CONFIGURED_ADMIN}",
     )
-
-
-def untranslated(text: str) -> list[str]:
-    """Latin words left in a text once links, commands, markup and examples are taken out."""
-    text = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", " ", text, flags=re.DOTALL)
-    text = re.sub(r"https?://\S*|</?[a-z]+[^>]*>|&[a-z]+;|/[a-z_]+|#\S+#", " ", text)
-    text = re.sub(r"[\w.-]+\.(?:ya?ml|csv)\b", " ", text)  # the organizer's file name
-    return [w for w in re.findall(r"[A-Za-z_]{3,}", text) if w not in ALLOWED_WORDS]
 
 
 def test_no_template_has_an_untranslated_word() -> None:
@@ -62,15 +53,6 @@ def test_no_template_has_an_untranslated_word() -> None:
         if (words := untranslated(re.sub(r"\{[a-z_]+\}", "", text)))
     }
     assert found == {}
-
-
-def all_texts(bot_api: FakeBotAPI, since: int = 0) -> list[str]:
-    """Every text and callback notice the bot showed after call number `since`."""
-    return [
-        str(call.params.get("text", ""))
-        for call in bot_api.calls[since:]
-        if call.method in ("sendMessage", "editMessageText", "answerCallbackQuery")
-    ]
 
 
 async def press(app: Application, bot_api: FakeBotAPI, data: str) -> list[Any]:
@@ -127,6 +109,7 @@ async def test_stats_label_every_figure_in_chinese(
 
 
 async def test_an_import_preview_counts_in_chinese(app: Application, bot_api: FakeBotAPI) -> None:
+    before = len(bot_api.calls)
     events = "events:\n  - id: w-1\n    title: 科普讲座\n    start: 2024-09-18T14:00\n"
     bot_api.files["w.yaml"] = events.encode()
     document = {"file_id": "w.yaml", "file_unique_id": "w", "file_name": "w.yaml", "file_size": 9}
@@ -136,7 +119,7 @@ async def test_an_import_preview_counts_in_chinese(app: Application, bot_api: Fa
     await press(app, bot_api, "imp:apply:" + _import_key(bot_api))
     applied = bot_api.calls_to("editMessageText")[-1].params["text"]
     assert applied.startswith("✅ 已导入：活动：新增 1")
-    assert untranslated(preview) == [] and untranslated(applied) == []
+    assert untranslated_in(bot_api, before) == {}
 
 
 def _import_key(bot_api: FakeBotAPI) -> str:
@@ -176,7 +159,7 @@ async def test_broadcast_text_after_the_command_goes_to_the_audience_step(
     assert progress and {int(c.params["message_id"]) for c in progress} == {confirm_id}
     assert "已完成" in progress[-1].params["text"] and "已确认群发" in progress[-1].params["text"]
     assert sorted(int(c.params["chat_id"]) for c in bot_api.sent_messages[-2:]) == [501, 502]
-    assert all(untranslated(text) == [] for text in all_texts(bot_api, before))
+    assert untranslated_in(bot_api, before) == {}
 
     [listing] = await send("/broadcasts")
     assert "已完成" in listing.params["text"] and untranslated(listing.params["text"]) == []

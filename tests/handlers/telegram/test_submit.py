@@ -23,6 +23,7 @@ from tests.conftest import NOW, Send
 from tests.helpers.corpora import CORPORA
 from tests.helpers.pages import LocalPages, video_page
 from tests.helpers.updates import USER_ID, button_data, button_labels, make_callback, make_message
+from tests.helpers.wording import untranslated_in
 
 DOUYIN_SHORT = "http://v.douyin.com/iRNBho6/"
 DOUYIN_LONG = "http://www.iesdouyin.com/share/video/7412345678901234567/"
@@ -298,7 +299,7 @@ XIGUA = "https://www.ixigua.com/7412345678901234567"
 
 
 async def test_a_share_text_gives_the_title_and_the_hashtag(
-    send: Send, press: Press, services: Services
+    send: Send, press: Press, services: Services, bot_api: FakeBotAPI
 ) -> None:
     # The page cannot be read (the local server answers 404): the share text says enough.
     share = f"【孩子发烧怎么办】家庭用药小知识 #千万IP创科普# {XIGUA}?share_source=copy 复制链接"
@@ -314,10 +315,11 @@ async def test_a_share_text_gives_the_title_and_the_hashtag(
     assert done.count("#千万IP创科普#") == 1 and "没看到" not in done and "打不开" not in done
     [row] = _rows(services)
     assert (row.title, row.has_hashtag, row.page_read) == ("孩子发烧怎么办", True, False)
+    assert untranslated_in(bot_api) == {}
 
 
 async def test_an_unreadable_page_is_not_reported_as_missing_the_hashtag(
-    send: Send, press: Press, services: Services
+    send: Send, press: Press, services: Services, bot_api: FakeBotAPI
 ) -> None:
     [summary, ask_title] = await send(XIGUA)
     assert ask_title.params["text"].startswith("没能读到这个视频的标题")
@@ -336,6 +338,7 @@ async def test_an_unreadable_page_is_not_reported_as_missing_the_hashtag(
     assert "页面作者：未能读取页面" in card.params["text"]
     assert "话题标签：未能读取页面" in card.params["text"]
     assert "没看到" not in card.params["text"] and "页面作者：—" not in card.params["text"]
+    assert untranslated_in(bot_api) == {}
 
 
 async def test_a_duplicate_shows_the_canonical_link(send: Send, services: Services) -> None:
