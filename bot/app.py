@@ -239,6 +239,8 @@ def _telegram_application(
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
+        .base_file_url(settings.file_base_url)
+        .local_mode(settings.telegram_local_mode)
         .update_queue(update_queue)
     )
     if request is not None:

@@ -132,13 +132,17 @@ REFUSALS: dict[str, str] = {
     "unsafe_redirect": "这个链接跳转到了不支持的网站",
 }
 
-RESULT_ACCEPTED = "✅ 已收到：{platform}《{title}》"
-RESULT_ACCEPTED_NO_TITLE = "✅ 已收到：{platform}视频 {link}"
-RESULT_HASHTAG_SEEN = "（页面上看到了 {hashtag}）"
+RESULT_ACCEPTED = "✅ 已识别：{platform}《{title}》"
+RESULT_ACCEPTED_NO_TITLE = "✅ 已识别：{platform} {link}"
+RESULT_HASHTAG_SEEN = "（带有 {hashtag}）"
+RESULT_NEXT_STEPS = (
+    "再回答下面几个问题，提交就完成了（完成时保存；发送 /cancel 放弃，链接不会保存）。"
+)
 RESULT_DUPLICATE_OWN = "ℹ️ 你已在 {date} 提交过这个视频（{link}），状态：{status}。"
 RESULT_DUPLICATE = "ℹ️ 这个视频已在 {date} 由其他人提交过（{link}），状态：{status}。"
 RESULT_REFUSED = "❌ {link}：{reason}。"
 RESULT_REFUSED_TEXT = "❌ {reason}。"
+RESULT_SEE_ACCEPTS = "发送 /submit 查看支持的平台和链接格式。"
 
 UNTITLED = "（未填写标题）"
 ASK_TITLE = "没能读到这个视频的标题：\n{platform} {link}\n请发送视频的标题（一条消息）："
@@ -153,10 +157,14 @@ BUTTON_CANCEL = "取消"
 BUTTON_SKIP = "跳过"
 BUTTON_KEEP_NAME = "沿用：{name}"
 SUBMIT_DONE = (
-    "🎉 提交完成！{count} 个视频已进入审核队列，审核结果会通知你。发送 /mine 查看状态。\n"
-    "提醒：视频本身须带话题 {hashtag}。"
+    "🎉 提交完成！{count} 个视频已保存并进入审核队列，审核结果会通知你。发送 /mine 查看状态。"
 )
+SUBMIT_DONE_TAGGED = "视频带有话题 {hashtag}，谢谢参与！"
 SUBMIT_DONE_NO_TAG = "其中 {count} 个视频的页面上没看到 {hashtag}，请确认发布时已添加。"
+SUBMIT_DONE_UNCHECKED = (
+    "其中 {count} 个视频的页面暂时打不开，没能确认是否带有 {hashtag}，请确认发布时已添加。"
+)
+SUBMIT_DONE_TAG_SEP = "；"
 SUBMIT_CANCELLED = "已取消，本次提交的链接没有保存。"  # plain
 NOTHING_TO_CANCEL = "现在没有进行中的操作。"  # plain
 FLOW_BUTTON_EXPIRED = "这个按钮已过期。要提交视频，请直接发送链接。"  # plain (callback answer)
@@ -185,8 +193,9 @@ REVIEW_CARD = (
     "话题标签：{hashtag_state}\n"
     "{link}"
 )
-REVIEW_HASHTAG_SEEN = "✅ 页面上有 {hashtag}"
+REVIEW_HASHTAG_SEEN = "✅ 带有 {hashtag}"
 REVIEW_HASHTAG_UNKNOWN = "❔ 页面上没看到 {hashtag}"
+REVIEW_PAGE_UNREAD = "未能读取页面"
 REVIEW_UNKNOWN = "—"
 REVIEW_APPROVED = "<b>✅ 已通过</b>（{reviewer}，{time}）"
 REVIEW_REJECTED = "<b>❌ 未通过</b>：{reason}（{reviewer}，{time}）"
@@ -272,6 +281,9 @@ BROADCAST_NOW = "立即"
 BROADCAST_NO_RECIPIENTS = "这个范围内还没有订阅者，没有可发送的对象。请重新选择，或 /cancel 放弃。"
 BROADCAST_CANCELLED = "已放弃群发。"  # plain
 BROADCAST_QUEUED = "已加入发送队列。"  # plain (callback answer)
+AUDIENCE_ALL = "全部订阅者"
+AUDIENCE_CREATORS = "创作者（订阅了创作者提示）"
+AUDIENCE_DISTRICT = "{district}的订阅者"
 BROADCAST_BUTTON_ALL = "全部订阅者"
 BROADCAST_BUTTON_CREATORS = "创作者"
 BROADCAST_BUTTON_DISTRICT = "按区县"
@@ -279,6 +291,7 @@ BROADCAST_BUTTON_NOW = "立即发送"
 BROADCAST_BUTTON_CONFIRM = "✅ 确认发送"
 BROADCAST_BUTTON_CANCEL = "取消"
 BROADCAST_BUTTON_STOP = "⏹ 停止发送"
+BROADCAST_CONFIRMED = "✅ <b>已确认群发</b>：{audience}，共 {count} 人，发送时间：{when}"  # HTML
 BROADCAST_STATUS = (  # HTML
     "📣 <b>群发 #{id}</b> {state}\n{bar} {percent}\n"
     "已发送 {sent} · 失败 {failed} · 已屏蔽 {blocked} · 不确定 {ambiguous} · 剩余 {remaining}"
@@ -289,6 +302,7 @@ BROADCAST_STATES = {
     "done": "已完成",
     "cancelled": "已停止",
 }
+BROADCAST_STATE_OTHER = "其他"
 BROADCAST_SCHEDULED = "（定于 {when} 发送）"
 BROADCAST_STOPPED = "已停止群发 #{id}，未发出的 {count} 条不再发送。"  # plain
 BROADCAST_NOT_ACTIVE = "这次群发已经结束。"  # plain (callback answer)
@@ -305,6 +319,8 @@ BROADCASTS_ITEM = (  # HTML
 IMPORT_PREVIEW = (  # HTML
     "📄 <b>{name}</b> 检查通过，确认后将：\n{changes}\n\n确认导入吗？"
 )
+IMPORT_COUNTS = "{section}：新增 {added}，更新 {updated}，不变 {unchanged}"
+IMPORT_SECTIONS = {"events": "活动", "venues": "场馆", "faqs": "常见问题"}
 IMPORT_NOTHING = "📄 {name}：内容和现有数据完全相同，无需导入。"  # plain
 IMPORT_REJECTED = (  # HTML; {problems} escaped
     "📄 <b>{name}</b> 有 {count} 个问题，整个文件都不会导入：\n{problems}"
@@ -332,6 +348,68 @@ ALREADY_ORGANIZER = "用户 {user} 已经是组织者。"  # plain
 REVOKED = "✅ 已取消用户 {user} 的组织者身份。"  # plain
 NOT_ORGANIZER = "用户 {user} 不是组织者。"  # plain
 REVOKE_REFUSED = "不能取消用户 {user}：{reason}"  # plain
+ROLE_REFUSALS: dict[str, str] = {
+    "configured_admin": "TA 是服务器配置里指定的管理员，只能在服务器上修改配置后取消。",
+}
+ROLE_REFUSED_OTHER = "这个操作不被允许。"
+
+# --- campaign statistics: /stats and `kepubot stats` (plain) -------------------------------
+
+STATS_SUBSCRIBERS_TITLE = "【订阅】"
+STATS_SUBSCRIBERS = (
+    "订阅者 {subscribers} 人（其中已屏蔽机器人 {subscribers_blocked} 人）；"
+    "用过机器人的共 {users} 人，已屏蔽 {users_blocked} 人"
+)
+STATS_NEW_SUBSCRIBERS = "每日新订阅：{days}"
+STATS_QUESTIONS_TITLE = "【提问】"
+STATS_QUESTIONS = (
+    "共 {total} 个问题；未能回答 {unanswered} 次（{distinct} 个不同问题，"
+    "用 /unanswered 查看并直接回答）"
+)
+STATS_QUESTIONS_PER_DAY = "每日提问：{days}"
+STATS_TOP_INTENTS = "最多的问题类型：{pairs}"
+STATS_SUBMISSIONS_TITLE = "【作品提交】"
+STATS_NO_SUBMISSIONS = "尚无提交记录"
+STATS_SUBMISSIONS = "共 {total} 件"
+STATS_PER_STATUS = "按状态：{pairs}"
+STATS_PER_PLATFORM = "按平台：{pairs}"
+STATS_BROADCASTS_TITLE = "【群发】"
+STATS_NO_BROADCASTS = "还没有群发"
+STATS_BROADCAST = (
+    "#{id} {when} {state}：送达 {sent}/{total}（{rate}），"
+    "失败 {failed}，屏蔽 {blocked}，不确定 {ambiguous}"
+)
+STATS_PAIR = "{label} {count}"
+STATS_PAIR_SEP = "，"
+STATS_NO_RATE = "—"
+
+INTENT_LABELS: dict[str, str] = {
+    "greeting": "问候",
+    "help": "使用帮助",
+    "dates": "活动时间",
+    "countdown": "倒计时",
+    "theme": "主题",
+    "organizers": "主办单位",
+    "events": "活动安排",
+    "event_detail": "具体活动",
+    "activities": "重点活动",
+    "content_areas": "活动内容",
+    "creators": "短视频投稿",
+    "reporting": "总结报送",
+    "contacts": "联系方式",
+    "documents": "通知文件",
+    "guiding": "指导思想",
+    "platform": "活动平台",
+    "work_requirements": "工作要求",
+    "venues": "场馆",
+    "faq": "常见问题",
+    "practical": "门票报名等",
+    "overview": "活动概况",
+    "retrieval": "其他已答问题",
+    "fallback": "未能回答",
+}
+"""How each kind of question (the answer engine's intent) is called in /stats."""
+INTENT_OTHER = "其他"
 
 # --- scheduled messages: daily digest, creator prompts, deadline reminders ----------------
 

@@ -32,7 +32,12 @@ class UserInfo:
 
 
 class RoleError(Exception):
-    """A grant or revoke that cannot be done; the message says why."""
+    """A grant or revoke that cannot be done; `reason` says why (a key of
+    `bot.messages.ROLE_REFUSALS`)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 class People:
@@ -116,7 +121,9 @@ class People:
     def revoke(self, user_id: int, by: int) -> bool:
         """Take the organizer role back; False if they did not have it."""
         if user_id in self._admin_ids:
-            raise RoleError("configured in KEPUBOT_ADMIN_IDS; change the setting instead")
+            raise RoleError(
+                "configured_admin", "configured in KEPUBOT_ADMIN_IDS; change the setting instead"
+            )
         with session_scope(self._engine) as session:
             row = session.get(OrganizerRole, user_id)
             if row is None:

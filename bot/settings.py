@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("KEPUBOT_TELEGRAM_TOKEN", "TELEGRAM_BOT_TOKEN"),
     )
     telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str | None = None
+    """Where files are downloaded from (None: derived from `telegram_base_url`)."""
+    telegram_local_mode: bool = False
+    """A local Bot API server started with --local: `file_path` is a path on this machine."""
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
@@ -211,6 +215,16 @@ class Settings(BaseSettings):
         """The path of the webhook URL, where the webhook server takes updates."""
         path = urlsplit(self.webhook_url or "").path.rstrip("/")
         return path or "/"
+
+    @property
+    def file_base_url(self) -> str:
+        """The file download base: the setting, or the base URL with /bot made /file/bot."""
+        if self.telegram_base_file_url:
+            return self.telegram_base_file_url
+        base = self.telegram_base_url
+        if base.rstrip("/").endswith("/bot"):
+            return base.rstrip("/").removesuffix("/bot") + "/file/bot"
+        return base.rstrip("/") + "/file/bot"
 
     @property
     def token(self) -> str | None:

@@ -8,6 +8,7 @@ from content.models import (
     Contact,
     ContentArea,
     Document,
+    Event,
     Faq,
     Platform,
     ReportingRequirement,
@@ -22,7 +23,7 @@ from content.reply_base import (
 )
 from content.reply_events import EventReplies
 from content.reply_notice import NoticeReplies
-from content.understanding import Parsed
+from content.understanding import Parsed, asked_thing
 
 __all__ = ["Composer", "Reply"]
 
@@ -104,6 +105,9 @@ class Composer(NoticeReplies, ActivityReplies, EventReplies):
         return self.fallback(p)
 
     def fallback(self, p: Parsed) -> Reply:
+        name = asked_thing(p, self.lexicon)
+        if name is not None and p.unknown_words:
+            return self.not_listed(name, p)
         suggestions = []
         for hit in p.doc_hits:
             if hit.coverage < SUGGEST_MIN_COVERAGE:
@@ -117,3 +121,24 @@ class Composer(NoticeReplies, ActivityReplies, EventReplies):
         if suggestions:
             text += "\n" + W.FALLBACK_SUGGEST + "\n" + "\n".join(f"· {s}" for s in suggestions[:3])
         return self.reply(text, "fallback", suggestions=tuple(suggestions[:3]))
+
+    def not_listed(self, name: str, p: Parsed) -> Reply:
+        """A named event the store does not hold: say so, offer the nearest published ones.
+        Still a fallback, so organizers see it among the unanswered questions."""
+        lines = [W.EVENT_NOT_LISTED.format(name=name)]
+        nearest = [self.k.get(Event, hit.id) for hit in p.event_hits[:3]]
+        titles = [event.title for event in nearest if isinstance(event, Event)]
+        if not titles:  # no shared word: titles sharing the most pairs of characters
+            pairs = _char_pairs(name)
+            shared = sorted((-len(pairs & _char_pairs(e.title)), e.title) for e in self.k.events)
+            titles = [title for count, title in shared[:3] if count < 0]
+        if titles:
+            lines.append(W.EVENT_NEAREST.format(titles=W.LIST_SEP.join(titles)))
+        lines.append(W.EVENT_NOT_LISTED_ASK.format(contact=self.contact_text()))
+        suggestions = [W.SUGGEST_EVENT.format(title=title) for title in titles]
+        suggestions.append(W.RELATED_QUESTIONS["events"].format(**self.facts()))
+        return self.reply("\n".join(lines), "fallback", suggestions=tuple(suggestions[:3]))
+
+
+def _char_pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}

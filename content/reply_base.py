@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from content import wording as W
@@ -100,7 +100,19 @@ class ReplyBase:
                 reply = Reply(
                     f"{reply.text}\n{note}", reply.intent, reply.sources, reply.suggestions
                 )
+        if not reply.suggestions and reply.intent in W.RELATED:
+            reply = replace(reply, suggestions=self.related(reply.intent))
         return reply
+
+    def related(self, intent: str) -> tuple[str, ...]:
+        """Up to three questions people ask next after one of this intent."""
+        facts = self.facts()
+        held = {"venues": bool(self.k.venues), "events": bool(self.k.events)}
+        return tuple(
+            W.RELATED_QUESTIONS[name].format(**facts)
+            for name in W.RELATED[intent]
+            if held.get(name, True)  # no button for what the store has none of
+        )
 
     def on_greeting(self, p: Parsed) -> Reply:
         return self.reply(W.GREETING.format(**self.facts()), "greeting")

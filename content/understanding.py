@@ -31,6 +31,7 @@ SCORED_INTENTS = (
     "dates",
 )
 MIN_INTENT_SCORE = 1.5
+_EVENT_INTENTS = frozenset({"events", "event_detail"})
 EVENT_SLOT_KINDS = ("district", "venue")
 
 
@@ -245,6 +246,14 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     known = [w for w in p.topic_words if w not in p.unknown_words]
     if p.unknown_words and not evidence and len(p.unknown_words) >= len(known):
         return "fallback"  # the question is about something the store does not know
+    if (
+        p.unknown_words
+        and len(p.unknown_words) >= len(known)
+        and asked_thing(p, lex)
+        and not (p.mentions or p.strong_event or p.dates or about_campaign)
+        and max((v for n, v in s.items() if n not in _EVENT_INTENTS), default=0) < 2
+    ):
+        return "fallback"  # when or where is a named thing the store does not hold
     if p.mentions.get("activity") and p.mentions.get("district"):
         p.asks_place = True  # 启动仪式在渝中还是江北办
     asks_logistics = p.asks_place or p.asks_time or bool(p.asks_practical)
@@ -323,6 +332,19 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     if _about_campaign(p, k) and not p.words:
         return "overview"
     return "retrieval"
+
+
+def asked_thing(p: Parsed, lex: Lexicon) -> str | None:
+    """The name a 'where/when is X' question asks about: the words before its question word
+    ('机器人编程体验营' in 机器人编程体验营在哪里举办), if that is a name at all."""
+    cues = [w for w in (*lex.asks_place, *lex.asks_time) if w in p.text]
+    if not cues or not p.event_topic:
+        return None
+    head = p.text[: min(p.text.find(w) for w in cues)]
+    for word in sorted((w for w in lex.stop_words if len(w) > 1), key=len, reverse=True):
+        head = head.removeprefix(word)  # 请问, 我想知道 …
+    head = head.strip(" ?？!！,，。、的")
+    return head if len(head) >= 3 and any(w in head for w in p.event_topic) else None
 
 
 def _bare_slot_question(p: Parsed) -> bool:

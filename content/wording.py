@@ -78,6 +78,9 @@ EVENTS_ONGOING = "同期展览：{exhibitions}。"
 EVENTS_OUTSIDE = "{short}重点活动集中在{start_md}至{end_md}。"
 EVENT_DETAIL = "{title}\n时间：{when}\n地点：{place}"
 EVENT_FIELD = "{label}：{value}"
+EVENT_NOT_LISTED = "已发布的活动里没有“{name}”，可能还没有发布，或者名称不同。"
+EVENT_NEAREST = "名称相近的活动：{titles}。"
+EVENT_NOT_LISTED_ASK = "具体安排可咨询{contact}。"
 EVENT_NO_PRACTICAL = "{what}信息暂未公布，可咨询{contact}。"
 
 VENUE_LIST = "已登记的场馆（{count}个）：\n{lines}"
@@ -133,6 +136,46 @@ ALL_DAY = "全天"
 CITYWIDE_WORDS = ("全市", "线上", "网上", "线上直播", "在家", "家里")
 SUGGEST_ACTIVITY = "{name}是什么？"
 SUGGEST_FAQ = "{question}"
+SUGGEST_EVENT = "{title}在哪里？"
 SUGGEST_DEFAULTS = ("科普日什么时候开始？", "有哪些重点活动？", "找谁咨询？")
+
+# Related questions offered as buttons under an answer: for each intent, the intents people
+# tend to ask about next, and one question (filled from the store's facts) that asks each.
+RELATED_QUESTIONS = {
+    "dates": "{short}什么时候开始？",
+    "countdown": "离{short}开始还有几天？",
+    "theme": "今年{short}的主题是什么？",
+    "organizers": "{short}有哪些主办单位？",
+    "activities": "有哪些重点活动？",
+    "events": "{start_md}有什么活动？",
+    "venues": "有哪些场馆？",
+    "contacts": "找谁咨询？",
+    "creators": "怎么参加{hashtag}话题？",
+    "reporting": "活动总结什么时候报送？",
+    "documents": "通知的文号是什么？",
+    "content_areas": "活动内容有哪些方面？",
+    "work_requirements": "有哪些工作要求？",
+}
+RELATED = {
+    "dates": ("countdown", "activities", "events"),
+    "countdown": ("dates", "activities", "events"),
+    "overview": ("dates", "activities", "organizers"),
+    "theme": ("dates", "activities", "organizers"),
+    "organizers": ("theme", "activities", "contacts"),
+    "activities": ("events", "dates", "creators"),
+    "events": ("venues", "activities", "contacts"),
+    "event_detail": ("events", "venues", "contacts"),
+    "venues": ("events", "activities", "contacts"),
+    "creators": ("activities", "dates", "contacts"),
+    "reporting": ("contacts", "documents", "work_requirements"),
+    "documents": ("organizers", "reporting", "contacts"),
+    "content_areas": ("activities", "theme", "work_requirements"),
+    "work_requirements": ("reporting", "content_areas", "contacts"),
+    "guiding": ("theme", "content_areas", "activities"),
+    "platform": ("creators", "activities", "contacts"),
+    "contacts": ("reporting", "activities", "dates"),
+    "faq": ("activities", "events", "contacts"),
+    "practical": ("events", "venues", "contacts"),
+}
 LIST_SEP = "、"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

@@ -7,9 +7,10 @@ through `asyncio.to_thread`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -74,6 +75,8 @@ class SubmissionView:
     status: Status
     submitted_at: datetime
     resolved: bool = True
+    page_read: bool = True
+    """False: the video page could not be fetched (its author and tag were not checked)."""
     reviewed_at: datetime | None = None
     reviewed_by: int | None = None
     review_reason: str | None = None
@@ -122,9 +125,47 @@ def campaign_hashtag(engine: Engine) -> str:
     return tag or FALLBACK_HASHTAG
 
 
+@dataclass(frozen=True)
+class ShareText:
+    """What a platform's share text says next to its link: 【the title】 and topic tags."""
+
+    title: str | None = None
+    text: str = ""
+
+    def mentions(self, hashtag: str) -> bool:
+        word = hashtag.strip("#").casefold()
+        return bool(word) and word in self.text.casefold()
+
+
+_TAG = re.compile(r"#[^#\s]+#?")
+_SHARE_TITLE = re.compile(rf"【([^【】]{{1,{MAX_TITLE_CHARS}}})】")
+
+
+def share_texts(text: str, links: Sequence[str]) -> list[ShareText]:
+    """For each link of a message, the share text that goes with it: the words before it
+    (after the previous link), or the whole message when it holds one link."""
+    if len(links) == 1:
+        segments = [text]
+    else:
+        segments, cursor = [], 0
+        for link in links:
+            bare = link if link in text[cursor:] else link.removeprefix("https://")
+            at = text.find(bare, cursor)
+            at = cursor if at < 0 else at
+            segments.append(text[cursor:at])
+            cursor = at + len(bare)
+    shares = []
+    for segment in segments:
+        titles = _SHARE_TITLE.findall(segment)
+        title = " ".join(_TAG.sub(" ", titles[-1]).split()) if titles else ""
+        shares.append(ShareText(title or None, segment))
+    return shares
+
+
 @dataclass
 class _Candidate:
     text: str
+    share: ShareText = field(default_factory=ShareText)
     link: Link | None = None
     refusal: Refusal | None = None
     info: PageInfo | None = None
@@ -159,18 +200,19 @@ class SubmissionService:
             return [SubmissionResult("", Outcome.REFUSED, refusal=Refusal.NOT_A_LINK)]
         if len(found) > MAX_LINKS_PER_MESSAGE:
             return [SubmissionResult("", Outcome.REFUSED, refusal=Refusal.TOO_MANY)]
-        candidates = [self._parse(text) for text in found]
+        shares = share_texts(text, found)
+        candidates = [self._parse(link, share) for link, share in zip(found, shares, strict=True)]
         to_fetch = [c for c in candidates if c.link and not self._known(c.link.canonical)]
         if to_fetch:
             with ThreadPoolExecutor(min(FETCH_WORKERS, len(to_fetch))) as pool:
                 list(pool.map(self._fetch, to_fetch))
         return [self._store(c, creator_id, source) for c in candidates]
 
-    def _parse(self, text: str) -> _Candidate:
+    def _parse(self, text: str, share: ShareText) -> _Candidate:
         try:
-            return _Candidate(text, link=parse_link(text, self.rules))
+            return _Candidate(text, share, link=parse_link(text, self.rules))
         except LinkRefused as refused:
-            return _Candidate(text, refusal=refused.reason)
+            return _Candidate(text, share, refusal=refused.reason)
 
     def _fetch(self, candidate: _Candidate) -> None:
         """Resolve a short link and read the page's title and author (never raises)."""
@@ -226,9 +268,10 @@ class SubmissionService:
             resolved=not link.is_short,
             creator_id=creator_id,
             source_message=source,
-            title=info.title,
+            title=info.title or candidate.share.title,
             author=info.author,
-            has_hashtag=info.mentions(self.hashtag),
+            has_hashtag=info.mentions(self.hashtag) or candidate.share.mentions(self.hashtag),
+            page_read=candidate.fetched,
             submitted_at=self._clock(),
         )
         try:
@@ -436,6 +479,7 @@ def _view(row: Submission) -> SubmissionView:
         status=Status(row.status),
         submitted_at=row.submitted_at,
         resolved=row.resolved,
+        page_read=row.page_read,
         reviewed_at=row.reviewed_at,
         reviewed_by=row.reviewed_by,
         review_reason=row.review_reason,

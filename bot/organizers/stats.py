@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from bot import messages
 from bot.outreach.outbox import BroadcastInfo, Outbox
 from bot.store.models import AskedQuestion, BotUser, Submission, Subscription
 from content.models import UnansweredQuestion
@@ -117,49 +118,74 @@ def submission_stats(engine: Engine) -> SubmissionStats:
 
 def format_stats(stats: CampaignStats, tz: ZoneInfo) -> str:
     """The statistics as plain text, for the terminal and (escaped) for chat."""
-    lines = ["【订阅】"]
+    m = messages
+    lines = [m.STATS_SUBSCRIBERS_TITLE]
     lines.append(
-        f"订阅者 {stats.subscribers} 人（其中已屏蔽机器人 {stats.subscribers_blocked} 人）；"
-        f"用过机器人的共 {stats.users_total} 人，已屏蔽 {stats.users_blocked} 人"
+        m.STATS_SUBSCRIBERS.format(
+            subscribers=stats.subscribers,
+            subscribers_blocked=stats.subscribers_blocked,
+            users=stats.users_total,
+            users_blocked=stats.users_blocked,
+        )
     )
-    lines.append("每日新订阅：" + _days(stats.new_subscribers))
+    lines.append(m.STATS_NEW_SUBSCRIBERS.format(days=_days(stats.new_subscribers)))
     lines.append("")
-    lines.append("【提问】")
+    lines.append(m.STATS_QUESTIONS_TITLE)
     lines.append(
-        f"共 {stats.questions_total} 个问题；未能回答 {stats.unanswered_total} 次"
-        f"（{stats.unanswered_questions} 个不同问题，/unanswered 见详情）"
+        m.STATS_QUESTIONS.format(
+            total=stats.questions_total,
+            unanswered=stats.unanswered_total,
+            distinct=stats.unanswered_questions,
+        )
     )
-    lines.append("每日提问：" + _days(stats.questions_per_day))
+    lines.append(m.STATS_QUESTIONS_PER_DAY.format(days=_days(stats.questions_per_day)))
     if stats.top_intents:
-        lines.append("最多的问题类型：" + "，".join(f"{i} {n}" for i, n in stats.top_intents))
+        intents = [(_label(m.INTENT_LABELS, i), n) for i, n in stats.top_intents]
+        lines.append(m.STATS_TOP_INTENTS.format(pairs=_pairs(intents)))
     lines.append("")
-    lines.append("【作品提交】")
+    lines.append(m.STATS_SUBMISSIONS_TITLE)
     if not stats.submissions.total:
-        lines.append("尚无提交记录")
+        lines.append(m.STATS_NO_SUBMISSIONS)
     else:
-        lines.append(f"共 {stats.submissions.total} 件")
+        lines.append(m.STATS_SUBMISSIONS.format(total=stats.submissions.total))
         if stats.submissions.per_status:
-            lines.append("按状态：" + _pairs(stats.submissions.per_status))
+            statuses = sorted(stats.submissions.per_status.items())
+            per_status = [(_label(m.STATUS_LABELS, key), n) for key, n in statuses]
+            lines.append(m.STATS_PER_STATUS.format(pairs=_pairs(per_status)))
         if stats.submissions.per_platform:
-            lines.append("按平台：" + _pairs(stats.submissions.per_platform))
+            per_platform = sorted(stats.submissions.per_platform.items())
+            lines.append(m.STATS_PER_PLATFORM.format(pairs=_pairs(per_platform)))
     lines.append("")
-    lines.append("【群发】")
+    lines.append(m.STATS_BROADCASTS_TITLE)
     if not stats.broadcasts:
-        lines.append("还没有群发")
+        lines.append(m.STATS_NO_BROADCASTS)
     for info in stats.broadcasts:
         f = info.figures
-        rate = f"{f.delivery_rate:.0%}" if f.delivery_rate is not None else "—"
-        when = info.created_at.astimezone(tz).strftime("%m-%d %H:%M")
         lines.append(
-            f"#{info.id} {when} {info.status}：送达 {f.sent}/{f.total}（{rate}），"
-            f"失败 {f.failed}，屏蔽 {f.blocked}，不确定 {f.ambiguous}"
+            m.STATS_BROADCAST.format(
+                id=info.id,
+                when=info.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                state=m.BROADCAST_STATES.get(info.status, m.BROADCAST_STATE_OTHER),
+                sent=f.sent,
+                total=f.total,
+                rate=f"{f.delivery_rate:.0%}" if f.delivery_rate is not None else m.STATS_NO_RATE,
+                failed=f.failed,
+                blocked=f.blocked,
+                ambiguous=f.ambiguous,
+            )
         )
     return "\n".join(lines)
+
+
+def _label(labels: dict[str, str], key: str) -> str:
+    return labels.get(key, messages.INTENT_OTHER)
 
 
 def _days(per_day: dict[date, int]) -> str:
     return " ".join(f"{day:%m-%d} {count}" for day, count in per_day.items())
 
 
-def _pairs(counts: dict[str, int]) -> str:
-    return "，".join(f"{key} {value}" for key, value in sorted(counts.items()))
+def _pairs(counts: list[tuple[str, int]]) -> str:
+    return messages.STATS_PAIR_SEP.join(
+        messages.STATS_PAIR.format(label=label, count=count) for label, count in counts
+    )

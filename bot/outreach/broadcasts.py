@@ -12,7 +12,13 @@ _WHEN = re.compile(
     r"^(?:(?:(?P<year>\d{4})[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?\s*)?"
     r"(?P<hour>\d{1,2})[:：点](?P<minute>\d{2})?分?$"
 )
-TIME_EXAMPLE = "2024-09-15 09:00"
+EXAMPLE_HOUR = 9
+
+
+def time_example(now: datetime) -> str:
+    """An example send time for the prompt: tomorrow morning, in `now`'s time zone."""
+    tomorrow = (now + timedelta(days=1)).date()
+    return f"{tomorrow:%Y-%m-%d} {EXAMPLE_HOUR:02d}:00"
 
 
 def parse_send_time(text: str, now: datetime) -> datetime | None:

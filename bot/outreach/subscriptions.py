@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot import messages
 from bot.clock import Clock
 from bot.store.models import DEFAULT_DIGEST_TIME, BotUser, Subscription
 from content.db import session_scope
@@ -59,12 +60,12 @@ def _info(row: Subscription) -> SubscriptionInfo:
 def audience_label(audience: str) -> str:
     """How an audience spec reads to an organizer."""
     if audience == AUDIENCE_ALL:
-        return "全部订阅者"
+        return messages.AUDIENCE_ALL
     if audience == AUDIENCE_CREATORS:
-        return "创作者（订阅了创作者提示）"
+        return messages.AUDIENCE_CREATORS
     if audience.startswith(AUDIENCE_DISTRICT):
-        return f"{audience.removeprefix(AUDIENCE_DISTRICT)}的订阅者"
-    return audience
+        return messages.AUDIENCE_DISTRICT.format(district=audience.removeprefix(AUDIENCE_DISTRICT))
+    return audience  # the scheduler's audiences are labels already (09:00 全市, 组织者)
 
 
 class Subscriptions:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from content.models import UTCDateTime
@@ -52,6 +53,8 @@ class Submission(SQLModel, table=True):
     author: str | None = None
     category: str | None = None
     has_hashtag: bool = False
+    page_read: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    """False when the video page could not be fetched (title, author, tag not checked)."""
     status: str = Field(default="pending", index=True)
     submitted_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     reviewed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))

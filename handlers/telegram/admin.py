@@ -57,7 +57,12 @@ async def revoke_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         revoked = await asyncio.to_thread(people.revoke, user_id, update.effective_user.id)
     except RoleError as exc:
-        await message.reply_text(messages.REVOKE_REFUSED.format(user=user_id, reason=exc))
+        await message.reply_text(
+            messages.REVOKE_REFUSED.format(
+                user=user_id,
+                reason=messages.ROLE_REFUSALS.get(exc.reason, messages.ROLE_REFUSED_OTHER),
+            )
+        )
         return
     reply = messages.REVOKED if revoked else messages.NOT_ORGANIZER
     await message.reply_text(reply.format(user=user_id))

@@ -29,7 +29,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import messages
 from bot.formatting import check_html, escape
-from bot.outreach.broadcasts import TIME_EXAMPLE, parse_send_time, progress_bar
+from bot.outreach.broadcasts import parse_send_time, progress_bar, time_example
 from bot.outreach.outbox import ACTIVE, BroadcastInfo, DeliveryError, Part, media_parts, text_parts
 from bot.outreach.subscriptions import (
     AUDIENCE_ALL,
@@ -90,9 +90,12 @@ class Draft:
 
 @organizer_only
 async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
-    """Start composing a broadcast: ask for its content."""
+    """Start composing a broadcast: take the text after the command, or ask for content."""
     context.user_data[DRAFT_KEY] = Draft()
-    await update.effective_message.reply_html(messages.BROADCAST_START)
+    message = update.effective_message
+    if len((message.text or "").split(maxsplit=1)) > 1:
+        return await _take_content(message, _command_text_parts(message), context)
+    await message.reply_html(messages.BROADCAST_START)
     return State.CONTENT
 
 
@@ -100,7 +103,13 @@ async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def receive_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
     """Take the announcement, check its HTML, show it as recipients will see it."""
     message = update.effective_message
-    parts, problems = _parts_of(message)
+    return await _take_content(message, _parts_of(message), context)
+
+
+async def _take_content(
+    message: Message, content: tuple[list[Part], list[str]], context: ContextTypes.DEFAULT_TYPE
+) -> State:
+    parts, problems = content
     if problems:
         shown = "\n".join(f"• {escape(p)}" for p in problems[:MAX_PROBLEMS_SHOWN])
         await message.reply_html(messages.BROADCAST_BAD_HTML.format(problems=shown))
@@ -146,9 +155,11 @@ async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         audience = data.removeprefix(AUDIENCE)
     draft = _draft(context)
     draft.audience = audience
-    tz = services(context).settings.timezone
+    svc = services(context)
     await query.edit_message_text(
-        messages.BROADCAST_CHOOSE_TIME.format(example=TIME_EXAMPLE, tz=tz),
+        messages.BROADCAST_CHOOSE_TIME.format(
+            example=time_example(svc.clock()), tz=svc.settings.timezone
+        ),
         parse_mode=ParseMode.HTML,
         reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(messages.BROADCAST_BUTTON_NOW, callback_data=NOW)]]
@@ -170,9 +181,10 @@ async def send_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State 
 async def receive_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | int:
     """Send at a typed moment (campaign time zone)."""
     message = update.effective_message
-    moment = parse_send_time(message.text or "", services(context).clock())
+    now = services(context).clock()
+    moment = parse_send_time(message.text or "", now)
     if moment is None:
-        await message.reply_text(messages.BROADCAST_BAD_TIME.format(example=TIME_EXAMPLE))
+        await message.reply_text(messages.BROADCAST_BAD_TIME.format(example=time_example(now)))
         return State.TIME
     _draft(context).send_at = moment
     return await _show_confirmation(message, context, edit=False)
@@ -231,14 +243,19 @@ async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         created_by=update.effective_user.id,
         send_at=draft.send_at,
     )
-    await query.edit_message_reply_markup(None)
     info = await asyncio.to_thread(svc.outbox.broadcast, queued.broadcast_id)
-    if info is not None:
-        status = await query.message.reply_html(
-            _status_text(info, context.application), reply_markup=_stop_keyboard(info)
+    if info is None:
+        await query.edit_message_reply_markup(None)
+    else:
+        # The "确认群发？" message now says what was decided; progress edits it from here on.
+        await query.edit_message_text(
+            _status_text(info, context.application),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_stop_keyboard(info),
         )
+        message = query.message
         await asyncio.to_thread(
-            svc.outbox.set_status_message, info.id, status.chat_id, status.message_id
+            svc.outbox.set_status_message, info.id, message.chat_id, message.message_id
         )
     svc.dispatcher.wake()
     return ConversationHandler.END
@@ -273,8 +290,11 @@ async def broadcasts_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             messages.BROADCASTS_ITEM.format(
                 id=info.id,
                 when=info.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
-                state=messages.BROADCAST_STATES.get(info.status, info.status),
-                audience=escape(audience_label(info.audience) or info.kind),
+                state=messages.BROADCAST_STATES.get(info.status, messages.BROADCAST_STATE_OTHER),
+                audience=escape(
+                    audience_label(info.audience)
+                    or messages.KIND_LABELS.get(info.kind, messages.BROADCAST_STATE_OTHER)
+                ),
                 preview=escape(info.preview),
                 sent=f.sent,
                 total=f.total,
@@ -350,6 +370,14 @@ def _parts_of(message: Message) -> tuple[list[Part], list[str]]:
     return [], []
 
 
+def _command_text_parts(message: Message) -> tuple[list[Part], list[str]]:
+    """The text after `/broadcast` as outbox parts, or its HTML problems."""
+    formatted = any(entity.type not in _DETECTED for entity in message.entities or ())
+    source = message.text_html if formatted else message.text or ""
+    text = source.split(maxsplit=1)[1].strip()
+    return text_parts(text), ([] if formatted else check_html(text))
+
+
 def _organizer_html(
     text: str | None, entities: Any, message: Message
 ) -> tuple[str | None, list[str]]:
@@ -380,21 +408,34 @@ def _when(moment: datetime | None, context: ContextTypes.DEFAULT_TYPE) -> str:
 def _status_text(info: BroadcastInfo, application: Application) -> str:
     f = info.figures
     bar, percent = progress_bar(f)
-    state = messages.BROADCAST_STATES.get(info.status, info.status)
+    state = messages.BROADCAST_STATES.get(info.status, messages.BROADCAST_STATE_OTHER)
+    tz = services_from(application.bot_data).settings.tz
     if info.send_at is not None and info.status == "queued":
-        tz = services_from(application.bot_data).settings.tz
         when = info.send_at.astimezone(tz).strftime("%m-%d %H:%M")
         state += messages.BROADCAST_SCHEDULED.format(when=when)
-    return messages.BROADCAST_STATUS.format(
-        id=info.id,
-        state=state,
-        bar=bar,
-        percent=percent,
-        sent=f.sent,
-        failed=f.failed,
-        blocked=f.blocked,
-        ambiguous=f.ambiguous,
-        remaining=f.remaining,
+    decided = messages.BROADCAST_CONFIRMED.format(
+        audience=escape(audience_label(info.audience) or messages.KIND_LABELS["broadcast"]),
+        count=f.total,
+        when=(
+            info.send_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            if info.send_at is not None
+            else messages.BROADCAST_NOW
+        ),
+    )
+    return (
+        decided
+        + "\n"
+        + messages.BROADCAST_STATUS.format(
+            id=info.id,
+            state=state,
+            bar=bar,
+            percent=percent,
+            sent=f.sent,
+            failed=f.failed,
+            blocked=f.blocked,
+            ambiguous=f.ambiguous,
+            remaining=f.remaining,
+        )
     )
 
 

@@ -27,7 +27,7 @@ from bot.organizers.content_updates import (
     find_events,
     preview_import,
 )
-from content.importer import ImportFailed
+from content.importer import SECTIONS, ImportFailed, ImportReport
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
 
@@ -70,7 +70,7 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
     pending[key] = (name, raw)
     while len(pending) > MAX_PENDING:
         pending.pop(next(iter(pending)))
-    changes = "\n".join(f"• {escape(line)}" for line in preview.lines())
+    changes = "\n".join(f"• {escape(line)}" for line in _counts(preview.report))
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -106,7 +106,25 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.edit_message_text("\n".join(exc.problems[:MAX_PROBLEMS_SHOWN]))
         return
     await asyncio.to_thread(svc.questions.reload)
-    await query.edit_message_text(messages.IMPORT_APPLIED.format(summary=report.summary()))
+    await query.edit_message_text(
+        messages.IMPORT_APPLIED.format(summary="；".join(_counts(report)))
+    )
+
+
+def _counts(report: ImportReport) -> list[str]:
+    """What an import adds and updates, one line per section, in the organizer's words."""
+    return [
+        messages.IMPORT_COUNTS.format(
+            section=messages.IMPORT_SECTIONS.get(section, section),
+            added=report.added.get(section, 0),
+            updated=report.updated.get(section, 0),
+            unchanged=report.unchanged.get(section, 0),
+        )
+        for section in SECTIONS
+        if report.added.get(section)
+        or report.updated.get(section)
+        or report.unchanged.get(section)
+    ]
 
 
 @organizer_only

@@ -263,16 +263,20 @@ async def cancel_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 def _card(view: SubmissionView, pending: int, services: Services) -> str:
     hashtag = services.submissions.hashtag
-    tag_state = (
-        messages.REVIEW_HASHTAG_SEEN if view.has_hashtag else messages.REVIEW_HASHTAG_UNKNOWN
-    )
+    if view.has_hashtag:
+        tag_state = messages.REVIEW_HASHTAG_SEEN
+    elif view.page_read:
+        tag_state = messages.REVIEW_HASHTAG_UNKNOWN
+    else:
+        tag_state = messages.REVIEW_PAGE_UNREAD  # not checked: no sign of a violation
+    unread = messages.REVIEW_UNKNOWN if view.page_read else messages.REVIEW_PAGE_UNREAD
     return messages.REVIEW_CARD.format(
         pending=pending,
         id=view.id,
         platform=escape(view.platform),
         category=escape(view.category or messages.REVIEW_UNKNOWN),
         title=escape(view.title or messages.UNTITLED),
-        author=escape(view.author or messages.REVIEW_UNKNOWN),
+        author=escape(view.author or unread),
         creator_name=escape(view.creator_name or messages.REVIEW_UNKNOWN),
         date=view.submitted_at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M"),
         creator_id=view.creator_id,

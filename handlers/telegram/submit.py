@@ -52,6 +52,8 @@ class SubmitButton(StrEnum):
 
 
 FLOW_KEY = "submit_flow"
+ACCEPTS_SHOWN_KEY = "submit_accepts_shown"
+"""user_data: the creator has seen the list of accepted platforms after a refused link."""
 MAX_SHOWN_LINK = 80
 
 
@@ -62,6 +64,9 @@ class SubmitFlow:
     ids: list[int]
     untitled: list[SubmissionView]
     without_tag: int
+    """Videos whose page was read and shows no topic tag."""
+    unchecked: int = 0
+    """Videos whose page could not be read (and whose share text shows no tag)."""
     known_name: str | None = None
     asked: list[str] = field(default_factory=list)
 
@@ -102,7 +107,8 @@ async def _hand_in(message: Message, text: str, context: ContextTypes.DEFAULT_TY
     results = await asyncio.to_thread(services.submissions.submit, text, creator_id, source)
     if all(result.outcome == Outcome.REPEATED for result in results):
         return None  # this very message was handled before (a re-delivered update)
-    await message.reply_html(_results_text(results, services), link_preview_options=_NO_PREVIEW)
+    text = _results_text(results, services, context.user_data)
+    await message.reply_html(text, link_preview_options=_NO_PREVIEW)
     accepted = [r.submission for r in results if r.outcome == Outcome.ACCEPTED and r.submission]
     if not accepted:
         return None  # nothing new: a flow already under way goes on
@@ -110,14 +116,17 @@ async def _hand_in(message: Message, text: str, context: ContextTypes.DEFAULT_TY
     flow = SubmitFlow(
         ids=[view.id for view in accepted],
         untitled=[view for view in accepted if not view.title],
-        without_tag=sum(not view.has_hashtag for view in accepted),
+        without_tag=sum(not view.has_hashtag and view.page_read for view in accepted),
+        unchecked=sum(not view.has_hashtag and not view.page_read for view in accepted),
         known_name=known_name,
     )
     context.user_data[FLOW_KEY] = flow
     return await _next_step(message, flow, context)
 
 
-def _results_text(results: list[SubmissionResult], services: Services) -> str:
+def _results_text(
+    results: list[SubmissionResult], services: Services, user_data: dict[Any, Any]
+) -> str:
     tz = services.settings.tz
     hashtag = escape(services.submissions.hashtag)
     lines = []
@@ -149,13 +158,20 @@ def _results_text(results: list[SubmissionResult], services: Services) -> str:
             lines.append(
                 template.format(
                     date=view.submitted_at.astimezone(tz).strftime("%Y-%m-%d"),
-                    link=link,
+                    link=escape(_short(view.canonical_url)),
                     status=messages.STATUS_LABELS[view.status],
                 )
             )
+    if any(result.outcome == Outcome.ACCEPTED for result in results):
+        lines.append(messages.RESULT_NEXT_STEPS)
     if any(result.outcome == Outcome.REFUSED for result in results):
+        # The whole list of platforms once; after that a pointer to it.
         lines.append("")
-        lines.append(_accepts(services))
+        if user_data.get(ACCEPTS_SHOWN_KEY):
+            lines.append(messages.RESULT_SEE_ACCEPTS)
+        else:
+            user_data[ACCEPTS_SHOWN_KEY] = True
+            lines.append(_accepts(services))
     return "\n".join(lines)
 
 
@@ -203,9 +219,15 @@ async def _next_step(message: Message, flow: SubmitFlow, context: Any) -> int:
 async def _finish(message: Message, flow: SubmitFlow, context: Any) -> int:
     services = _services(context)
     hashtag = escape(services.submissions.hashtag)
-    text = messages.SUBMIT_DONE.format(count=len(flow.ids), hashtag=hashtag)
+    notes = []
     if flow.without_tag:
-        text += "\n" + messages.SUBMIT_DONE_NO_TAG.format(count=flow.without_tag, hashtag=hashtag)
+        notes.append(messages.SUBMIT_DONE_NO_TAG.format(count=flow.without_tag, hashtag=hashtag))
+    if flow.unchecked:
+        notes.append(messages.SUBMIT_DONE_UNCHECKED.format(count=flow.unchecked, hashtag=hashtag))
+    tag_line = messages.SUBMIT_DONE_TAG_SEP.join(notes) or messages.SUBMIT_DONE_TAGGED.format(
+        hashtag=hashtag
+    )
+    text = messages.SUBMIT_DONE.format(count=len(flow.ids)) + "\n" + tag_line  # one tag line
     context.user_data.pop(FLOW_KEY, None)
     await message.reply_html(text)
     return ConversationHandler.END

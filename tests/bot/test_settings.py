@@ -119,3 +119,14 @@ def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) 
     result = CliRunner().invoke(main, ["run", "--webhook-url", "https://bot.example.org/hook"])
     assert result.exit_code == 2
     assert "KEPUBOT_WEBHOOK_SECRET" in result.output
+
+
+def test_file_downloads_follow_the_bot_api_base_url() -> None:
+    assert load_settings().file_base_url == "https://api.telegram.org/file/bot"
+    local = load_settings(telegram_base_url="http://127.0.0.1:8081/bot")
+    assert local.file_base_url == "http://127.0.0.1:8081/file/bot"
+    chosen = load_settings(
+        telegram_base_url="http://127.0.0.1:8081/bot",
+        telegram_base_file_url="http://files.example:9000/file/bot",
+    )
+    assert chosen.file_base_url == "http://files.example:9000/file/bot"

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import yaml
 
+from content import wording as W
 from content.answers import Answerer
 from content.db import create_db_engine
 from content.importer import import_file
+from content.lexicon import load_lexicon
+from content.reply_base import ReplyBase
 from tests.content.conftest import TZ
 
 NOW = datetime(2024, 9, 10, 12, tzinfo=TZ)
@@ -115,3 +118,25 @@ def test_tonight_means_evening_events(events_answerer: Answerer) -> None:
     morning = events_answerer.answer("9月21日上午有什么活动", NOW)
     assert "亲子科学实验秀" in morning.text  # 10:00
     assert "院士专家科普报告会" not in morning.text  # 14:00
+
+
+def test_every_related_question_is_answered_as_what_it_names(events_answerer: Answerer) -> None:
+    """The buttons under answers ask questions the engine reads as the intended intent."""
+    facts = ReplyBase(events_answerer._snapshot(), NOW, load_lexicon()).facts()
+    for intent, template in W.RELATED_QUESTIONS.items():
+        question = template.format(**facts)
+        assert events_answerer.answer(question, NOW).intent == intent, question
+    assert set(W.RELATED_QUESTIONS) >= {n for names in W.RELATED.values() for n in names}
+
+
+def test_an_ordinary_answer_has_related_questions(notice_answerer: Answerer) -> None:
+    answer = notice_answerer.answer("今年的主题是什么", NOW)
+    assert answer.intent == "theme" and 1 <= len(answer.suggestions) <= 3
+    assert not any("主题" in s for s in answer.suggestions)  # not the same question again
+
+
+def test_no_related_question_about_what_the_store_lacks(notice_answerer: Answerer) -> None:
+    answer = notice_answerer.answer("主办单位有哪些", NOW)  # no venues or events imported
+    assert answer.suggestions and not any("场馆" in s for s in answer.suggestions)
+    dates = notice_answerer.answer("科普日什么时候开始", NOW)
+    assert dates.suggestions and not any("有什么活动" in s for s in dates.suggestions)

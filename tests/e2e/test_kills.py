@@ -125,7 +125,7 @@ def test_kills_during_a_burst_of_submissions(
     sent_by: dict[int, str] = {}  # every message's link, by its sender
 
     def confirmed() -> int:
-        return sum("已收到" in message.get("text", "") for message in list(api.sent))
+        return sum("已识别" in message.get("text", "") for message in list(api.sent))
 
     for run in range(KILLS + 1):
         # A burst for this run: new videos, and some sent again by others.
@@ -151,7 +151,7 @@ def test_kills_during_a_burst_of_submissions(
         rows = connection.execute(select(Submission.submitted_url, Submission.creator_id)).all()
     engine.dispose()
     stored = Counter(url for url, _ in rows)
-    accepted = Counter(int(m["chat_id"]) for m in api.sent if "已收到" in m.get("text", ""))
+    accepted = Counter(int(m["chat_id"]) for m in api.sent if "已识别" in m.get("text", ""))
     assert max(stored.values()) == 1  # no video stored twice
     assert max(accepted.values()) == 1  # nobody confirmed twice
     for user in accepted:  # every confirmed submission is there, under its creator

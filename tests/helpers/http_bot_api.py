@@ -7,8 +7,10 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -24,9 +26,17 @@ class HttpBotAPI:
     sent: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     webhooks: list[dict[str, Any]] = field(default_factory=list)
+    """The parameters of every setWebhook call."""
     send_delay: float = 0.0
     """Seconds each sendMessage takes (a slow Telegram, to catch a bot mid-broadcast)."""
-    """The parameters of every setWebhook call."""
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Uploaded files by file_id, served by getFile and the file download URL."""
+    local_dir: Path | None = None
+    """Like a local Bot API server in --local mode: getFile answers a path in this folder."""
+    downloads: list[str] = field(default_factory=list)
+    """The file paths the bot downloaded over HTTP."""
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    """The parameters of every editMessageText call."""
     _next_update: int = 1
     _next_message: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -57,6 +67,44 @@ class HttpBotAPI:
         update = self.make_update(text, user_id=user_id, chat_type=chat_type)
         with self._lock:
             self.updates.append(update)
+
+    def send_document(self, name: str, content: bytes, *, user_id: int = 7001) -> None:
+        """Queue a private message carrying the file `name` (served to getFile)."""
+        update = self.make_update("", user_id=user_id)
+        message = update["message"]
+        del message["text"], message["entities"]
+        message["document"] = {
+            "file_id": name,
+            "file_unique_id": name,
+            "file_name": name,
+            "file_size": len(content),
+        }
+        with self._lock:
+            self.files[name] = content
+            self.updates.append(update)
+
+    def press(self, message: dict[str, Any], data: str, *, user_id: int = 7001) -> None:
+        """Queue a press on the inline button with callback `data` of a message the bot sent."""
+        with self._lock:
+            update_id, self._next_update = self._next_update, self._next_update + 1
+            self.updates.append(
+                {
+                    "update_id": update_id,
+                    "callback_query": {
+                        "id": f"cb{update_id}",
+                        "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
+                        "chat_instance": "e2e",
+                        "data": data,
+                        "message": {
+                            "message_id": message["message_id"],
+                            "date": int(time.time()),
+                            "chat": {"id": user_id, "type": "private"},
+                            "from": BOT,
+                            "text": message.get("text", ""),
+                        },
+                    },
+                }
+            )
 
     def make_update(
         self, text: str, *, user_id: int = 7001, chat_type: str = "private"
@@ -96,7 +144,21 @@ class HttpBotAPI:
             time.sleep(0.05)
         raise AssertionError(f"expected {count} replies, got {self.sent!r}; calls {self.calls}")
 
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+        """Wait until `condition()` holds (checked under the lock)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if condition():
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"condition not met; calls {self.calls}")
+
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        file_prefix = f"/file/bot{self.token}/"
+        if request.path.startswith(file_prefix):
+            self._download(request, request.path[len(file_prefix) :])
+            return
         prefix = f"/bot{self.token}/"
         if not request.path.startswith(prefix):
             self._reply(request, 404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -118,14 +180,25 @@ class HttpBotAPI:
             with self._lock:
                 self.webhooks.append(params)
             result = True
+        elif method == "getFile":
+            result = self._get_file(str(params.get("file_id")))
+        elif method == "editMessageText":
+            with self._lock:
+                self.edits.append(params)
+            result = {
+                "message_id": int(params.get("message_id") or 0),
+                "date": int(time.time()),
+                "chat": {"id": int(params.get("chat_id") or 0), "type": "private"},
+                "text": params.get("text", ""),
+            }
         elif method == "getUpdates":
             result = self._poll(params)
         elif method == "sendMessage":
             if self.send_delay:
                 time.sleep(self.send_delay)
             with self._lock:
-                self.sent.append(params)
                 message_id, self._next_message = self._next_message, self._next_message + 1
+                self.sent.append({**params, "message_id": message_id})
             result = {
                 "message_id": message_id,
                 "date": int(time.time()),
@@ -140,6 +213,35 @@ class HttpBotAPI:
             )
             return
         self._reply(request, 200, {"ok": True, "result": result})
+
+    def _get_file(self, file_id: str) -> dict[str, Any]:
+        with self._lock:
+            content = self.files.get(file_id, b"")
+        path = f"documents/{file_id}"
+        if self.local_dir is not None:  # --local: the file is on this machine already
+            local = self.local_dir / file_id
+            local.write_bytes(content)
+            path = str(local)
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    def _download(self, request: BaseHTTPRequestHandler, path: str) -> None:
+        file_id = path.removeprefix("documents/")
+        with self._lock:
+            self.downloads.append(path)
+            content = self.files.get(file_id)
+        if content is None or self.local_dir is not None:
+            self._reply(request, 404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        request.send_response(200)
+        request.send_header("Content-Type", "application/octet-stream")
+        request.send_header("Content-Length", str(len(content)))
+        request.end_headers()
+        request.wfile.write(content)
 
     def _poll(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

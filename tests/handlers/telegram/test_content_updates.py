@@ -58,7 +58,7 @@ async def test_a_file_is_previewed_then_applied(
     monkeypatch.setattr(services.questions, "reload", reload)
     services.people.grant(USER_ID, by=1)
     preview = await upload(app, bot_api, "events.yaml", EVENTS.encode())
-    assert "events: 1 added" in preview
+    assert "活动：新增 1，更新 0，不变 0" in preview
     assert find_events(services.engine, "ev-org-1") == []  # nothing written yet
     applied = await press(app, bot_api)
     assert "已导入" in applied and reloads == [1]

@@ -18,6 +18,7 @@ from handlers.telegram.review import ReviewAction, parse_review_data, review_dat
 from tests.conftest import NOW, Send
 from tests.helpers.pages import OfflineFetcher
 from tests.helpers.updates import button_data, button_labels, make_callback
+from tests.helpers.wording import untranslated_in
 
 CREATOR, ORGANIZER, STRANGER = 42, 7, 666
 
@@ -118,6 +119,7 @@ async def test_submit_review_notify_showcase(
     ) in shown.params["text"]
     [mine] = await send("/mine", user_id=CREATOR)
     assert "— 已通过" in mine.params["text"]
+    assert untranslated_in(bot_api) == {}  # cards, notices, buttons: all in Chinese
 
 
 async def test_reject_with_a_preset_reason_then_change_the_decision(

@@ -23,6 +23,7 @@ from tests.conftest import NOW, Send
 from tests.helpers.corpora import CORPORA
 from tests.helpers.pages import LocalPages, video_page
 from tests.helpers.updates import USER_ID, button_data, button_labels, make_callback, make_message
+from tests.helpers.wording import untranslated_in
 
 DOUYIN_SHORT = "http://v.douyin.com/iRNBho6/"
 DOUYIN_LONG = "http://www.iesdouyin.com/share/video/7412345678901234567/"
@@ -79,11 +80,13 @@ async def test_a_share_text_goes_through_the_guided_flow(
 ) -> None:
     replies = await send(SHARE_TEXT)
     summary, ask_title = replies
-    assert "✅ 已收到：抖音《流感怎么防》（页面上看到了 #千万IP创科普#）" in summary.params["text"]
+    assert "✅ 已识别：抖音《流感怎么防》（带有 #千万IP创科普#）" in summary.params["text"]
     assert (
-        "✅ 已收到：bilibili视频 https://www.bilibili.com/video/BV1xx411c7mD"
+        "✅ 已识别：bilibili https://www.bilibili.com/video/BV1xx411c7mD"
         in (summary.params["text"])
     )
+    assert "已收到" not in summary.params["text"]  # nothing is kept until the flow is done
+    assert "/cancel 放弃，链接不会保存" in summary.params["text"]
     assert "没能读到这个视频的标题" in ask_title.params["text"]
     assert button_labels(ask_title.result) == [messages.BUTTON_CANCEL]
 
@@ -100,8 +103,9 @@ async def test_a_share_text_goes_through_the_guided_flow(
     assert button_labels(ask_creator.result) == [messages.BUTTON_SKIP, messages.BUTTON_CANCEL]
 
     [done] = await send("重庆市科协")
-    assert done.params["text"].startswith("🎉 提交完成！2 个视频已进入审核队列")
+    assert done.params["text"].startswith("🎉 提交完成！2 个视频已保存并进入审核队列")
     assert "其中 1 个视频的页面上没看到 #千万IP创科普#" in done.params["text"]
+    assert done.params["text"].count("#千万IP创科普#") == 1  # one hashtag line
 
     douyin, bilibili = _rows(services)
     assert douyin.canonical_url == "https://www.douyin.com/video/7412345678901234567"
@@ -289,3 +293,69 @@ def test_the_host_setting_reaches_the_service(
     assert services.submissions.rules.platform_names == ["抖音"]
     assert isinstance(services.submissions.fetcher, SafeFetcher)
     services.engine.dispose()
+
+
+XIGUA = "https://www.ixigua.com/7412345678901234567"
+
+
+async def test_a_share_text_gives_the_title_and_the_hashtag(
+    send: Send, press: Press, services: Services, bot_api: FakeBotAPI
+) -> None:
+    # The page cannot be read (the local server answers 404): the share text says enough.
+    share = f"【孩子发烧怎么办】家庭用药小知识 #千万IP创科普# {XIGUA}?share_source=copy 复制链接"
+    summary, ask_category = await send(share)
+    text = summary.params["text"]
+    assert "✅ 已识别：西瓜视频《孩子发烧怎么办》（带有 #千万IP创科普#）" in text
+    assert "西瓜视频视频" not in text
+    assert ask_category.params["text"] == messages.ASK_CATEGORY  # no title asked
+    calls = await press(ask_category.result, "健康")
+    [ask_creator] = [c for c in calls if c.method == "sendMessage"]
+    calls = await press(ask_creator.result, messages.BUTTON_SKIP)
+    [done] = _texts(calls)
+    assert done.count("#千万IP创科普#") == 1 and "没看到" not in done and "打不开" not in done
+    [row] = _rows(services)
+    assert (row.title, row.has_hashtag, row.page_read) == ("孩子发烧怎么办", True, False)
+    assert untranslated_in(bot_api) == {}
+
+
+async def test_an_unreadable_page_is_not_reported_as_missing_the_hashtag(
+    send: Send, press: Press, services: Services, bot_api: FakeBotAPI
+) -> None:
+    [summary, ask_title] = await send(XIGUA)
+    assert ask_title.params["text"].startswith("没能读到这个视频的标题")
+    assert (
+        "✅ 已识别：西瓜视频 https://www.ixigua.com/7412345678901234567" in summary.params["text"]
+    )
+    [ask_category] = await send("防溺水")
+    calls = await press(ask_category.result, "防灾")
+    [ask_creator] = [c for c in calls if c.method == "sendMessage"]
+    [done] = _texts(await press(ask_creator.result, messages.BUTTON_SKIP))
+    assert "没能确认是否带有 #千万IP创科普#" in done and "没看到" not in done
+    assert done.count("#千万IP创科普#") == 1
+
+    services.people.grant(USER_ID, by=1)
+    [card] = await send("/review")
+    assert "页面作者：未能读取页面" in card.params["text"]
+    assert "话题标签：未能读取页面" in card.params["text"]
+    assert "没看到" not in card.params["text"] and "页面作者：—" not in card.params["text"]
+    assert untranslated_in(bot_api) == {}
+
+
+async def test_a_duplicate_shows_the_canonical_link(send: Send, services: Services) -> None:
+    await send(f"/submit {XIGUA}")
+    await send("/cancel")  # withdrawn: hand it in again for good
+    await send(f"/submit {XIGUA}")
+    [reply] = await send(f"{XIGUA}?share_source=copy&utm_campaign=client_share")
+    text = reply.params["text"]
+    assert text.startswith("ℹ️ 你已在 2024-09-10 提交过这个视频（" + XIGUA + "）")
+    assert "share_source" not in text
+
+
+async def test_the_platform_list_comes_with_the_first_refusal_only(send: Send) -> None:
+    [first] = await send("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    assert "不在支持的平台之内" in first.params["text"]
+    assert "支持的平台：科普中国" in first.params["text"]
+    [second] = await send("https://evildouyin.com/video/7412345678901234567")
+    assert "不在支持的平台之内" in second.params["text"]
+    assert "支持的平台：" not in second.params["text"]
+    assert messages.RESULT_SEE_ACCEPTS in second.params["text"]
