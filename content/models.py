@@ -180,3 +180,5 @@ class UnansweredQuestion(SQLModel, table=True):
     text: str = Field(index=True)
     asked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     user_hash: str | None = None
+    channel: str = Field(default="telegram", sa_column_kwargs={"server_default": "telegram"})
+    """Where it was asked: telegram, web or wechat."""
