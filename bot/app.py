@@ -61,7 +61,7 @@ from handlers.telegram import (
     submit,
     subscribe,
 )
-from handlers.web.routes import web_routes
+from handlers.web.routes import not_found, web_routes
 from handlers.wechat.endpoint import WeChatConfig, wechat_routes
 from scheduler.wiring import schedule_jobs
 
@@ -218,7 +218,7 @@ def build_public_app(services: Services) -> tornado.web.Application:
         routes += wechat_routes(services, wechat_config(settings))
     probe = functools.partial(check_health, services.engine, None)
     routes.append((HEALTH_PATH, HealthHandler, {"probe": probe}))
-    return QuietApplication(routes)
+    return QuietApplication(routes, **not_found(services))
 
 
 def wechat_config(settings: Settings) -> WeChatConfig:

@@ -112,3 +112,10 @@ class ApiHandler(WebHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps(data, ensure_ascii=False))
+
+
+class NotFoundHandler(WebHandler):
+    """Any path the server does not serve: a JSON 404."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(HTTPStatus.NOT_FOUND)

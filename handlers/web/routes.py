@@ -8,6 +8,7 @@ import tornado.web
 
 from bot.services import Services
 from handlers.web import api, pages
+from handlers.web.base import NotFoundHandler
 
 
 def web_routes(services: Services) -> list[Any]:
@@ -30,3 +31,11 @@ def web_routes(services: Services) -> list[Any]:
         (r"/api/submit", api.SubmitHandler, shared),
         (r"/api/mine", api.MineHandler, shared),
     ]
+
+
+def not_found(services: Services) -> dict[str, Any]:
+    """The tornado settings that answer an unknown path with the chat's JSON 404."""
+    return {
+        "default_handler_class": NotFoundHandler,
+        "default_handler_args": {"services": services},
+    }
