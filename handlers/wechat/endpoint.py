@@ -163,10 +163,10 @@ class WeChatHandler(LimitedBodyHandler):
 
 
 def _message_key(message: Any) -> str:
-    """WeChat's retries of one message share its MsgId; an event's, its sender and time."""
+    """WeChat's retries of one message share its MsgId; an event's, its sender, time and kind."""
     if message.id:
         return f"msg:{message.id}"
-    return f"event:{message.source}:{message.time}"
+    return f"event:{message.source}:{message.time}:{getattr(message, 'event', message.type)}"
 
 
 def wechat_routes(services: Services, config: WeChatConfig) -> list[Any]:

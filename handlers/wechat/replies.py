@@ -74,25 +74,24 @@ class Continuations:
 
 class OncePerMessage:
     """One reply per WeChat message: a retry of a message (same MsgId) gets the reply of the
-    first delivery, waiting for it while it is still being made."""
+    first delivery, waiting for it while it is still being made. A reply is made in a task of
+    its own, so a request that stops waiting (WeChat's 5 seconds) does not stop it; one that
+    failed is made again on the next retry."""
 
     def __init__(self, capacity: int = REMEMBERED) -> None:
         self._capacity = capacity
         self._replies: OrderedDict[str, asyncio.Future[str | None]] = OrderedDict()
 
     async def reply(self, key: str, make: Callable[[], Awaitable[str | None]]) -> str | None:
-        found = self._replies.get(key)
-        if found is not None:
-            return await asyncio.shield(found)
-        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        self._replies[key] = future
-        while len(self._replies) > self._capacity:
-            self._replies.popitem(last=False)
-        try:
-            future.set_result(await make())
-        except BaseException as exc:
-            self._replies.pop(key, None)
-            future.set_exception(exc)
-            future.exception()  # retrieved: a retry tries again rather than failing alike
-            raise
-        return future.result()
+        task = self._replies.get(key)
+        if task is None:
+            task = asyncio.ensure_future(make())
+            self._replies[key] = task
+            task.add_done_callback(lambda done: self._forget_failed(key, done))
+            while len(self._replies) > self._capacity:
+                self._replies.popitem(last=False)
+        return await asyncio.shield(task)
+
+    def _forget_failed(self, key: str, task: asyncio.Future[str | None]) -> None:
+        if (task.cancelled() or task.exception() is not None) and self._replies.get(key) is task:
+            del self._replies[key]

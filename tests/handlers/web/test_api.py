@@ -18,7 +18,7 @@ from bot.store.models import AskedQuestion, Submission
 from content.answers import Answerer
 from content.models import UnansweredQuestion
 from tests.conftest import NOW
-from tests.handlers.web.conftest import SESSION
+from tests.handlers.conftest import SESSION
 
 CAMPAIGN_DATES = "科普日什么时候开始"
 UNANSWERABLE = "火星上的土豆怎么种"
