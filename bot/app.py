@@ -214,7 +214,7 @@ def build_public_app(services: Services) -> tornado.web.Application:
     set, and /healthz."""
     settings = services.settings
     routes = web_routes(services)
-    if settings.wechat_token is not None:
+    if settings.wechat_enabled:
         routes += wechat_routes(services, wechat_config(settings))
     probe = functools.partial(check_health, services.engine, None)
     routes.append((HEALTH_PATH, HealthHandler, {"probe": probe}))
@@ -272,6 +272,7 @@ async def serve_public(
     signals = (signal.SIGTERM, signal.SIGINT)
     try:
         await asyncio.to_thread(services.answerer.warm_up)
+        gc.freeze()  # as in _post_init: start-up objects out of the collector's full passes
         server = PublicServer(services, settings.web_listen, settings.web_port or DEFAULT_WEB_PORT)
         server.start()
         for sig in signals:

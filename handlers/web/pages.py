@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
 
 import tornado.web
 
+from bot.services import Services
 from handlers.web.base import PAGE_CSP, WebHandler
 
 STATIC_DIR = resources.files("handlers.web") / "static"
@@ -15,7 +15,9 @@ STATIC_DIR = resources.files("handlers.web") / "static"
 class ChatPageHandler(WebHandler):
     """GET /chat: the mobile-first chat page."""
 
-    def initialize(self, services: Any, page: bytes, ancestors: str) -> None:  # type: ignore[override]
+    def initialize(  # type: ignore[override]
+        self, services: Services, page: bytes, ancestors: str
+    ) -> None:
         super().initialize(services)
         self.page = page
         self.ancestors = ancestors
