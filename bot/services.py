@@ -36,6 +36,8 @@ from content.db import session_scope
 from content.models import Meta, UnansweredQuestion
 
 SALT_META_KEY = "user_hash_salt"
+MAX_QUESTION_CHARS = 500
+"""The longest question the web chat and WeChat take (Telegram's own limit is 4096)."""
 SUGGESTIONS_SHOWN = 3
 """Suggested questions offered under an answer, on every channel."""
 MAX_RECORDED_CHARS = 500

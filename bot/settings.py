@@ -85,8 +85,9 @@ class Settings(BaseSettings):
     """The web chat's port; `kepubot run` serves it beside Telegram only when set
     (`kepubot web` uses 8080 without it)."""
     web_address_flood_messages: int = Field(default=120, ge=0)
-    """Web and WeChat requests one network address may make per flood window (many visitors
-    can share an address behind a carrier's NAT); 0 turns it off."""
+    """Web chat requests one network address may make per flood window (many visitors can
+    share an address behind a carrier's NAT); 0 turns it off. WeChat's requests all come from
+    WeChat's servers: only its per-user limit applies."""
     web_embed_origins: Annotated[tuple[str, ...], NoDecode] = ()
     """Sites allowed to show the chat in a frame (the widget), e.g. https://www.kepuri.cn."""
     wechat_token: SecretStr | None = None

@@ -13,10 +13,9 @@ from bot.channels import VISITOR_KEY, Channel
 from bot.creators.replies import accepts_text, results_text
 from bot.creators.submissions import Outcome, SubmissionView
 from bot.formatting import escape, to_plain
-from bot.services import suggestions_shown
+from bot.services import MAX_QUESTION_CHARS, suggestions_shown
 from handlers.web.base import SESSION_HEADER, ApiHandler, WebError
 
-MAX_QUESTION_CHARS = 500
 MAX_FIELD_CHARS = 2000
 
 

@@ -18,8 +18,9 @@ from wechatpy.utils import check_signature
 from bot import messages
 from bot.channels import Channel
 from bot.flood import Verdict
+from bot.formatting import to_plain
 from bot.runtime.http import LimitedBodyHandler
-from bot.services import Services
+from bot.services import MAX_QUESTION_CHARS, Services
 from handlers.wechat.replies import Continuations, OncePerMessage, split_reply
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,8 @@ class WeChatHandler(LimitedBodyHandler):
         continuations = self.state.continuations
         if question == messages.WECHAT_MORE_KEYWORD:
             return continuations.next(user) or messages.WECHAT_NO_MORE
+        if len(question) > MAX_QUESTION_CHARS:
+            return to_plain(messages.WEB_ASK_TOO_LONG.format(max=MAX_QUESTION_CHARS))
         answer = await services.questions.ask_async(question, visitor_id, Channel.WECHAT)
         text = answer.text
         return continuations.first(user, split_reply(text, messages.WECHAT_MORE_HINT))

@@ -250,3 +250,8 @@ async def test_an_answer_not_ready_in_time_gets_no_reply_and_the_retry_gets_it(
     retry = await _reply_plain(client, xml)
     assert retry.content == answerer.answer(CAMPAIGN_DATES, NOW).text
     assert asked == [CAMPAIGN_DATES]  # the answer went on while nobody waited
+
+
+async def test_an_overlong_question_is_explained(client: httpx.AsyncClient) -> None:
+    reply = await _reply_plain(client, _text("问" * 501))
+    assert reply.content == messages.WEB_ASK_TOO_LONG.format(max=500)
