@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from bot import messages
 from bot.outreach.outbox import BroadcastInfo, Outbox
 from bot.store.models import AskedQuestion, BotUser, Submission, Subscription
 from content.models import UnansweredQuestion
@@ -34,6 +35,8 @@ class CampaignStats:
     new_subscribers: dict[date, int]
     questions_total: int
     questions_per_day: dict[date, int]
+    questions_per_channel: dict[str, int]
+    """Telegram, the web chat, WeChat (`bot.channels.Channel`)."""
     top_intents: list[tuple[str, int]]
     unanswered_total: int
     unanswered_questions: int
@@ -66,6 +69,9 @@ def campaign_stats(engine: Engine, now: datetime, tz: ZoneInfo, days: int = 7) -
             select(AskedQuestion.asked_at).where(col(AskedQuestion.asked_at) >= since)
         ).all()
         questions_total = session.exec(select(func.count()).select_from(AskedQuestion)).one()
+        per_channel = session.exec(
+            select(AskedQuestion.channel, func.count()).group_by(col(AskedQuestion.channel))
+        ).all()
         intents = session.exec(
             select(AskedQuestion.intent, func.count())
             .group_by(col(AskedQuestion.intent))
@@ -85,6 +91,7 @@ def campaign_stats(engine: Engine, now: datetime, tz: ZoneInfo, days: int = 7) -
         new_subscribers=_per_day(joined, tz, day_list),
         questions_total=questions_total,
         questions_per_day=_per_day(asked, tz, day_list),
+        questions_per_channel={channel: count for channel, count in per_channel},
         top_intents=[(intent, count) for intent, count in intents],
         unanswered_total=unanswered_total,
         unanswered_questions=unanswered_questions,
@@ -129,6 +136,12 @@ def format_stats(stats: CampaignStats, tz: ZoneInfo) -> str:
         f"（{stats.unanswered_questions} 个不同问题，/unanswered 见详情）"
     )
     lines.append("每日提问：" + _days(stats.questions_per_day))
+    if stats.questions_per_channel:
+        channels = {
+            messages.CHANNEL_NAMES.get(channel, channel): count
+            for channel, count in stats.questions_per_channel.items()
+        }
+        lines.append("按渠道：" + _pairs(channels))
     if stats.top_intents:
         lines.append("最多的问题类型：" + "，".join(f"{i} {n}" for i, n in stats.top_intents))
     lines.append("")
