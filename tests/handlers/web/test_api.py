@@ -219,3 +219,20 @@ async def test_an_unknown_path_is_a_json_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/nothing")
     assert response.status_code == 404
     assert response.json() == {"error": messages.WEB_NOT_FOUND}
+
+
+async def test_a_failure_is_logged_and_the_visitor_told_politely(
+    client: httpx.AsyncClient,
+    web_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(question: str, *args: object) -> None:
+        raise RuntimeError("boom in the answerer")
+
+    monkeypatch.setattr(web_services.questions, "ask_async", broken)
+    response = await _ask(client, CAMPAIGN_DATES)
+    assert response.status_code == 500
+    assert response.json() == {"error": messages.ERROR}
+    assert "Traceback" not in response.text and "boom" not in response.text
+    assert "boom in the answerer" in caplog.text
