@@ -7,16 +7,20 @@ import asyncio
 import functools
 import gc
 import logging
+import signal
 import time
 from collections.abc import Callable
 from datetime import time as dt_time
 from datetime import timedelta
 
+import tornado.netutil
+import tornado.web
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import messages
+from bot.channels import Visitors
 from bot.clock import Clock, system_clock
 from bot.creators.fetcher import PageFetcher, SafeFetcher
 from bot.creators.links import LinkRules
@@ -31,6 +35,7 @@ from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Cadence, Reminders
 from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
+from bot.runtime.http import QuietApplication, http_server
 from bot.runtime.leadership import Leadership
 from bot.runtime.lease import Lease
 from bot.runtime.logs import redact_secret
@@ -43,6 +48,7 @@ from bot.telegram.bot_api import AiohttpRequest
 from bot.telegram.delivery import TelegramSender
 from bot.telegram.update_order import PerUserOrder
 from bot.telegram.update_queue import AckAfterKept, DurableQueue, OrphanSweeper
+from bot.telegram.webhook import HEALTH_PATH, HealthHandler, check_health
 from content.answers import Answerer
 from handlers.telegram import (
     admin,
@@ -59,10 +65,15 @@ from handlers.telegram import (
     subscribe,
     teach,
 )
+from handlers.web.routes import not_found, web_routes
+from handlers.wechat.endpoint import WeChatConfig, wechat_routes
 from scheduler.wiring import schedule_jobs
 
 log = logging.getLogger(__name__)
 
+PUBLIC_SERVER_KEY = "public_server"
+"""bot_data key of the web chat's server, when `kepubot run` serves it (KEPUBOT_WEB_PORT)."""
+DEFAULT_WEB_PORT = 8080
 ORPHANS_KEY = "orphan_updates"
 """bot_data key of the sweeper that handles updates a dead process kept (bot.telegram.update_queue)."""
 
@@ -149,6 +160,8 @@ def build_services(
     leadership = Leadership(
         lease, on_lead=dispatcher.start, on_follow=dispatcher.stop, sleep=sleep
     )
+    salt = ensure_salt(engine, salt_setting)
+    flood_window = timedelta(seconds=settings.flood_seconds)
     metrics = Metrics()
     metrics.watch(
         engine,
@@ -163,14 +176,16 @@ def build_services(
             engine,
             answerer,
             clock,
-            ensure_salt(engine, salt_setting),
+            salt,
             writer=writer,
             observe=metrics.observe_answer,
         ),
         clock=clock,
         button_texts=ShortKeys(),
         people=people,
-        flood=FloodGate(settings.flood_messages, timedelta(seconds=settings.flood_seconds)),
+        flood=FloodGate(settings.flood_messages, flood_window),
+        address_flood=FloodGate(settings.web_address_flood_messages, flood_window),
+        visitors=Visitors(salt),
         submissions=SubmissionService(
             engine,
             clock,
@@ -206,6 +221,86 @@ def build_services(
             dt_time.fromisoformat(settings.organizer_report_time),
         ),
     )
+
+
+def build_public_app(services: Services) -> tornado.web.Application:
+    """The channels Telegram cannot reach: the web chat, WeChat's /wechat when its token is
+    set, and /healthz."""
+    settings = services.settings
+    routes = web_routes(services)
+    if settings.wechat_enabled:
+        routes += wechat_routes(services, wechat_config(settings))
+    probe = functools.partial(check_health, services.engine, None)
+    routes.append((HEALTH_PATH, HealthHandler, {"probe": probe}))
+    return QuietApplication(routes, **not_found(services))
+
+
+def wechat_config(settings: Settings) -> WeChatConfig:
+    """The Official Account's settings (safe mode needs the appid with the AES key)."""
+    assert settings.wechat_token is not None
+    aes_key = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None
+    if aes_key is not None and not settings.wechat_appid:
+        raise SettingsError("KEPUBOT_WECHAT_APPID: not set; safe mode (an AES key) needs it")
+    token = settings.wechat_token.get_secret_value()
+    redact_secret(token)
+    if aes_key is not None:
+        redact_secret(aes_key)
+    return WeChatConfig(token=token, appid=settings.wechat_appid, aes_key=aes_key)
+
+
+class PublicServer:
+    """The web chat's HTTP server (with its limits) on `listen`:`port` (0: any free port)."""
+
+    def __init__(self, services: Services, listen: str, port: int) -> None:
+        self._server = http_server(build_public_app(services))
+        self._listen = listen
+        self._port = port
+        self.port: int | None = None
+
+    def start(self) -> None:
+        """Listen (from the event loop that serves it)."""
+        sockets = tornado.netutil.bind_sockets(self._port, address=self._listen)
+        self.port = int(sockets[0].getsockname()[1])
+        self._server.add_sockets(sockets)
+        log.info("web chat on http://%s:%s/chat", self._listen, self.port)
+
+    async def stop(self) -> None:
+        self._server.stop()
+        await self._server.close_all_connections()
+
+
+async def serve_public(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    answerer: Answerer | None = None,
+    fetcher: PageFetcher | None = None,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[PublicServer], None] | None = None,
+) -> None:
+    """`kepubot web`: the web chat (and /wechat) without Telegram, until SIGTERM or SIGINT
+    (or `stop`). No token: nothing is sent anywhere, so the outbox is not drained here."""
+    services = build_services(settings, clock=clock, answerer=answerer, fetcher=fetcher)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    try:
+        await asyncio.to_thread(services.answerer.warm_up)
+        gc.freeze()  # as in _post_init: start-up objects out of the collector's full passes
+        server = PublicServer(services, settings.web_listen, settings.web_port or DEFAULT_WEB_PORT)
+        server.start()
+        for sig in signals:
+            loop.add_signal_handler(sig, stop.set)
+        if on_ready is not None:
+            on_ready(server)
+        await stop.wait()
+        await server.stop()
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+        await asyncio.to_thread(services.writer.close)
+        services.metrics.stop()
+        services.engine.dispose()
 
 
 def _bot_token(settings: Settings, request: BaseRequest | None) -> str:
@@ -294,6 +389,10 @@ async def _post_init(application: Application) -> None:
     application.bot_data[ORPHANS_KEY].start(application.bot)
     if services.settings.metrics_port is not None:
         services.metrics.serve(services.settings.metrics_port, services.settings.metrics_listen)
+    if services.settings.web_port is not None:  # the web chat beside Telegram
+        server = PublicServer(services, services.settings.web_listen, services.settings.web_port)
+        server.start()
+        application.bot_data[PUBLIC_SERVER_KEY] = server
     commands = [BotCommand(command, description) for command, description in messages.COMMANDS]
     await application.bot.set_my_commands(commands)
     log.info("bot @%s ready", application.bot.username)
@@ -305,11 +404,17 @@ async def _post_stop(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await application.bot_data[ORPHANS_KEY].stop()
     await services.leadership.stop()
+    server = application.bot_data.pop(PUBLIC_SERVER_KEY, None)
+    if server is not None:
+        await server.stop()
 
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await application.bot_data[ORPHANS_KEY].stop()  # in case the application never stopped
+    server = application.bot_data.pop(PUBLIC_SERVER_KEY, None)
+    if server is not None:
+        await server.stop()
     await services.leadership.stop()
     await asyncio.to_thread(services.writer.close)
     await asyncio.to_thread(services.lease.release)

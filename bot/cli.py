@@ -1,4 +1,4 @@
-"""The `kepubot` command line: ask, chat, run, import, export, unanswered, stats.
+"""The `kepubot` command line: ask, chat, web, run, import, export, unanswered, stats.
 
 Heavy imports happen inside the commands, so `kepubot ask` never loads python-telegram-bot.
 """
@@ -223,6 +223,43 @@ def run(webhook_url: str | None) -> None:
         )
     _open_store(settings)
     _run_bot(settings)
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    help="端口 / port (default: KEPUBOT_WEB_PORT, else 8080).",
+)
+@click.option(
+    "--listen", metavar="ADDRESS", help="地址 / address (default: KEPUBOT_WEB_LISTEN, 127.0.0.1)."
+)
+def web(port: int | None, listen: str | None) -> None:
+    """网页版问答，不需要 token / Serve the web chat at /chat (and /wechat when set up).
+
+    No Telegram token is needed. Open http://127.0.0.1:8080/chat in a browser.
+    """
+    import asyncio
+
+    settings = _settings()
+    overrides: dict[str, object] = {}
+    if port is not None:
+        overrides["web_port"] = port
+    if listen is not None:
+        overrides["web_listen"] = listen
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    from bot.app import serve_public
+
+    _open_store(settings)
+    try:
+        asyncio.run(serve_public(settings))
+    except SettingsError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(
+            f"KEPUBOT_WEB_PORT: cannot listen on {settings.web_listen}:{settings.web_port or 8080}: {exc}"
+        )
 
 
 @main.command("run-or-chat")

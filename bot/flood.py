@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 
 
@@ -17,16 +18,19 @@ class Verdict(enum.Enum):
 
 
 class FloodGate:
-    """A sliding window per user: at most `limit` messages every `window`."""
+    """A sliding window per sender: at most `limit` messages every `window`.
+
+    A sender is any hashable key: a Telegram user id, a web visitor, ("address", ip).
+    """
 
     def __init__(self, limit: int, window: timedelta, max_users: int = 100_000) -> None:
         self._limit = limit
         self._window = window
         self._max_users = max_users
-        self._seen: dict[int, deque[datetime]] = {}
-        self._warned: dict[int, datetime] = {}
+        self._seen: dict[Hashable, deque[datetime]] = {}
+        self._warned: dict[Hashable, datetime] = {}
 
-    def check(self, user_id: int, now: datetime) -> Verdict:
+    def check(self, user_id: Hashable, now: datetime) -> Verdict:
         """Record one message from `user_id` at `now` and judge it."""
         if self._limit <= 0:
             return Verdict.ALLOW

@@ -189,10 +189,13 @@ REVIEW_CARD = (
     "《{title}》\n"
     "页面作者：{author}\n"
     "署名：{creator_name}\n"
-    "提交：{date}（用户 {creator_id}）\n"
+    "提交：{date}（{creator}）\n"
     "话题标签：{hashtag_state}\n"
     "{link}"
 )
+REVIEW_CREATOR_TELEGRAM = "用户 {creator_id}"  # HTML
+REVIEW_CREATOR_VISITOR = "{channel}访客，联系方式：{contact}；结果只在其页面上显示"  # HTML
+CHANNEL_NAMES = {"telegram": "Telegram", "web": "网页", "wechat": "公众号"}
 REVIEW_HASHTAG_SEEN = "✅ 带有 {hashtag}"
 REVIEW_HASHTAG_UNKNOWN = "❔ 页面上没看到 {hashtag}"
 REVIEW_PAGE_UNREAD = "未能读取页面"
@@ -367,6 +370,7 @@ STATS_QUESTIONS = (
     "用 /unanswered 查看并直接回答）"
 )
 STATS_QUESTIONS_PER_DAY = "每日提问：{days}"
+STATS_QUESTIONS_PER_CHANNEL = "按渠道：{channels}"
 STATS_TOP_INTENTS = "最多的问题类型：{pairs}"
 STATS_SUBMISSIONS_TITLE = "【作品提交】"
 STATS_NO_SUBMISSIONS = "尚无提交记录"
@@ -467,3 +471,49 @@ SETTINGS_SAVED = "✅ 已保存，每日提醒时间 {digest_time}，区县 {dis
 SETTINGS_BAD_VALUE = (  # plain
     "看不懂“{value}”：请发送时间（如 08:30）或区县名称（如 渝中区）。"
 )
+
+
+# --- the web chat (plain text; the page shows it as text) -------------------------------------
+
+WEB_WELCOME = (  # HTML, shown as plain text
+    "你好！我是<b>全国科普日</b>问答助手。\n"
+    "可以问我活动时间、主题、重点活动、各区县的活动和场馆、总结怎么报送等问题，"
+    "点下面的问题也可以。\n"
+    "发布了带 {hashtag} 话题的科普短视频？点「投稿」提交链接。"
+)
+WEB_STARTERS: tuple[str, ...] = (
+    "科普日什么时候开始",
+    "今天有什么活动",
+    "今年的主题是什么",
+    "活动总结怎么报送",
+)
+"""Questions offered on the chat's start screen (questions, not facts: the answers come from
+the content store)."""
+WEB_SUBMIT_ACCEPTS = (  # HTML, shown as plain text
+    "请填写科普短视频的分享链接（也可以粘贴整段分享文字）。\n"
+    "支持的平台：{platforms}。\n"
+    "链接须以 http:// 或 https:// 开头，指向具体的视频（作品）页面。\n"
+    "提醒：发布的视频本身要带上话题 {hashtag}。"
+)
+WEB_SUBMIT_STATUS = "审核结果会显示在本页的「我的投稿」里（同一个浏览器中查看）。"
+WEB_SUBMIT_NO_LINK = "请填写视频链接。"
+WEB_NO_EVENTS = "今天没有安排的活动。可以问问我近期有哪些活动。"
+WEB_ASK_EMPTY = "请输入问题，例如：科普日什么时候开始？"
+WEB_ASK_TOO_LONG = "问题太长了（最多 {max} 字），请简短一些。"
+WEB_NO_SESSION = "页面已过期，请刷新后再试。"
+WEB_BAD_REQUEST = "请求的格式不对，请刷新页面后再试。"
+WEB_TOO_LARGE = "内容太长了，请简短一些。"
+WEB_NOT_FOUND = "没有这个页面。"
+
+
+# --- the WeChat Official Account (plain text) --------------------------------------------------
+
+WECHAT_WELCOME = (
+    "你好！我是全国科普日问答助手。\n"
+    "直接发送问题即可，例如：科普日什么时候开始？今天有什么活动？\n"
+    "科普短视频投稿（{hashtag}）请在网页版提交。"
+)
+WECHAT_UNSUPPORTED = "抱歉，我暂时只能看懂文字消息，请用文字提问。"
+WECHAT_MORE_KEYWORD = "更多"
+WECHAT_MORE_HINT = "（内容较长，回复「更多」查看后续）"
+WECHAT_NO_MORE = "没有更多内容了，请继续提问。"

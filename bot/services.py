@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert
 from sqlmodel import Session, col, select
 
+from bot.channels import Channel, Visitors
 from bot.clock import Clock
 from bot.creators.submissions import SubmissionService
 from bot.flood import FloodGate
@@ -37,6 +38,10 @@ from content.db import session_scope
 from content.models import Meta, UnansweredQuestion
 
 SALT_META_KEY = "user_hash_salt"
+MAX_QUESTION_CHARS = 500
+"""The longest question the web chat and WeChat take (Telegram's own limit is 4096)."""
+SUGGESTIONS_SHOWN = 3
+"""Suggested questions offered under an answer, on every channel."""
 MAX_RECORDED_CHARS = 500
 RECORD_ASKED = insert(AskedQuestion)
 RECORD_UNANSWERED = insert(UnansweredQuestion)
@@ -116,37 +121,57 @@ class QuestionService:
         """An anonymous, stable key for a user: salted SHA-256 of the id."""
         return hashlib.sha256(self._salt + str(user_id).encode("ascii")).hexdigest()
 
-    def ask(self, question: str, user_id: int | None = None) -> Answer:
-        """Answer one question; a fallback answer is recorded as unanswered."""
+    def ask(
+        self, question: str, user_id: int | None = None, channel: Channel = Channel.TELEGRAM
+    ) -> Answer:
+        """Answer one question; a fallback answer is recorded as unanswered, with its channel."""
         started = time.perf_counter()
         question = " ".join(question.split())
         now = self._clock()
         answer = self._answerer.answer(question, now)
         if question:
-            self._record(question, answer, user_id, now)
+            self._record(question, answer, user_id, channel, now)
         if self._observe is not None:
             self._observe(answer, time.perf_counter() - started)
         return answer
 
-    async def ask_async(self, question: str, user_id: int | None = None) -> Answer:
+    async def ask_async(
+        self, question: str, user_id: int | None = None, channel: Channel = Channel.TELEGRAM
+    ) -> Answer:
         """`ask` from the event loop: in a thread when the answerer is to read the store,
         else right here, as a computation over the in-memory snapshot (typically under a
         millisecond) costs less than the hop to a thread, and the GIL would serialize it
         anyway. The question log is queued for the group commit, never waited for."""
         if self._answerer.reads_store_next():
-            return await asyncio.to_thread(self.ask, question, user_id)
-        return self.ask(question, user_id)
+            return await asyncio.to_thread(self.ask, question, user_id, channel)
+        return self.ask(question, user_id, channel)
 
-    def _record(self, question: str, answer: Answer, user_id: int | None, now: datetime) -> None:
+    def _record(
+        self,
+        question: str,
+        answer: Answer,
+        user_id: int | None,
+        channel: Channel,
+        now: datetime,
+    ) -> None:
         """Count the question for statistics; keep its text only when it went unanswered.
 
         Written by the group commit without waiting for it: the answer does not depend on it.
         """
-        asked = {"asked_at": now, "intent": answer.intent, "answered": answer.answered}
+        asked = {
+            "asked_at": now,
+            "intent": answer.intent,
+            "answered": answer.answered,
+            "channel": channel.value,
+        }
         unanswered: dict[str, Any] | None = None
         if not answer.answered:
             user_hash = self.user_hash(user_id) if user_id is not None else None
-            unanswered = {"text": question[:MAX_RECORDED_CHARS], "asked_at": now}
+            unanswered = {
+                "text": question[:MAX_RECORDED_CHARS],
+                "asked_at": now,
+                "channel": channel.value,
+            }
             unanswered["user_hash"] = user_hash
         self._writer.fire_to(write_questions, (asked, unanswered), "a question")
 
@@ -158,6 +183,11 @@ class QuestionService:
     def reload(self) -> None:
         """Pick up imported or edited content."""
         self._answerer.reload()
+
+
+def suggestions_shown(answer: Answer) -> tuple[str, ...]:
+    """The suggested questions a channel offers under `answer` (buttons, links)."""
+    return answer.suggestions[:SUGGESTIONS_SHOWN]
 
 
 class ShortKeys:
@@ -191,6 +221,11 @@ class Services:
     button_texts: ShortKeys
     people: People
     flood: FloodGate
+    """Messages per sender (a Telegram user, a web or WeChat visitor)."""
+    address_flood: FloodGate
+    """Web requests per network address (many visitors may share one)."""
+    visitors: Visitors
+    """Who a web or WeChat visitor is, without a Telegram id."""
     submissions: SubmissionService
     subscriptions: Subscriptions
     outbox: Outbox

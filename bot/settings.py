@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite:///data/kepubot.db"
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _HOST = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_AES_KEY = re.compile(r"[A-Za-z0-9]{43}")
 QUIET_START, QUIET_END = "22:00", "08:00"
 """No creator prompt goes out between these local times."""
 
@@ -80,6 +82,24 @@ class Settings(BaseSettings):
     metrics_listen: str = "127.0.0.1"
     log_format: Literal["text", "json"] = "text"
 
+    # --- the web chat and the WeChat Official Account (README, "Web chat and WeChat") ---
+    web_listen: str = "127.0.0.1"
+    """Where the web chat's server listens (`kepubot web`; `kepubot run` with web_port)."""
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    """The web chat's port; `kepubot run` serves it beside Telegram only when set
+    (`kepubot web` uses 8080 without it)."""
+    web_address_flood_messages: int = Field(default=120, ge=0)
+    """Web chat requests one network address may make per flood window (many visitors can
+    share an address behind a carrier's NAT); 0 turns it off. WeChat's requests all come from
+    WeChat's servers: only its per-user limit applies."""
+    web_embed_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    """Sites allowed to show the chat in a frame (the widget), e.g. https://www.kepuri.cn."""
+    wechat_token: SecretStr | None = None
+    """The Official Account's server token: with it, /wechat takes WeChat's messages."""
+    wechat_appid: str | None = None
+    wechat_aes_key: SecretStr | None = None
+    """EncodingAESKey (43 characters): with the appid, safe (encrypted) mode."""
+
     # --- scheduled messages (README, "Scheduled messages") ---
     scheduler_enabled: bool = True
     """Run the daily digests, creator prompts and deadline reminders in this process."""
@@ -126,6 +146,29 @@ class Settings(BaseSettings):
                     + (f" (not a host name: {', '.join(bad)})" if bad else "")
                 )
             return hosts
+        return value
+
+    @field_validator("web_embed_origins", mode="before")
+    @classmethod
+    def _parse_embed_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        if isinstance(value, list | tuple):
+            origins = tuple(str(origin).strip().rstrip("/") for origin in value)
+            bad = [o for o in origins if not _ORIGIN.fullmatch(o)]
+            if bad:
+                raise ValueError(
+                    "must be comma-separated origins, e.g. https://www.kepuri.cn"
+                    f" (not an origin: {', '.join(bad)})"
+                )
+            return origins
+        return value
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _check_aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _AES_KEY.fullmatch(value.get_secret_value()):
+            raise ValueError("must be the 43-character EncodingAESKey of the Official Account")
         return value
 
     @field_validator("deadline_reminder_days", mode="before")
@@ -225,6 +268,11 @@ class Settings(BaseSettings):
         if base.rstrip("/").endswith("/bot"):
             return base.rstrip("/").removesuffix("/bot") + "/file/bot"
         return base.rstrip("/") + "/file/bot"
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """Whether /wechat is served (a token is set)."""
+        return self.wechat_token is not None
 
     @property
     def token(self) -> str | None:

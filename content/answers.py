@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from content.compose import Composer
 from content.knowledge import Knowledge, load_knowledge
 from content.lexicon import Analyzer, load_lexicon
+from content.models import Event
 from content.seed import content_revision
 from content.segment import Segmenter
 from content.snapshots import SnapshotCache
@@ -99,6 +100,10 @@ class Answerer:
         return (
             self._knowledge is None or time.monotonic() - self._checked_at > REVISION_CHECK_SECONDS
         )
+
+    def events_on(self, day: date) -> list[Event]:
+        """The events running on a local day, by start time (from the snapshot)."""
+        return self._snapshot().events_between(day, day)
 
     def answer(self, question: str, now: datetime) -> Answer:
         """Answer one question; `now` is an aware datetime (the injected clock). Answers are

@@ -183,6 +183,8 @@ class UnansweredQuestion(SQLModel, table=True):
     user_hash: str | None = None
     faq_id: str | None = Field(default=None, index=True)
     """The FAQ card an organizer answered it with (then it is no longer listed)."""
+    channel: str = Field(default="telegram", sa_column_kwargs={"server_default": "telegram"})
+    """Where it was asked: telegram, web or wechat."""
 
 
 class FaqChange(SQLModel, table=True):

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from bot.channels import Channel
 from bot.clock import Clock
 from bot.creators.fetcher import FetchFailed, PageFetcher, PageInfo, page_info
 from bot.creators.links import (
@@ -41,6 +42,7 @@ OTHER_CATEGORY = CATEGORIES[-1]
 FALLBACK_HASHTAG = "#千万IP创科普#"
 MAX_TITLE_CHARS = 200
 MAX_REASON_CHARS = 500
+MAX_CONTACT_CHARS = 100
 FETCH_WORKERS = 4
 
 
@@ -80,6 +82,8 @@ class SubmissionView:
     reviewed_at: datetime | None = None
     reviewed_by: int | None = None
     review_reason: str | None = None
+    channel: Channel = Channel.TELEGRAM
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +195,13 @@ class SubmissionService:
 
     # --- handing in ---------------------------------------------------------------------------
 
-    def submit(self, text: str, creator_id: int, source: str) -> list[SubmissionResult]:
+    def submit(
+        self,
+        text: str,
+        creator_id: int,
+        source: str,
+        channel: Channel = Channel.TELEGRAM,
+    ) -> list[SubmissionResult]:
         """Every link in `text` (one message, `source` = "chat:message") as a submission."""
         if len(text) > MAX_TEXT_CHARS:
             return [SubmissionResult("", Outcome.REFUSED, refusal=Refusal.TOO_LONG)]
@@ -206,7 +216,33 @@ class SubmissionService:
         if to_fetch:
             with ThreadPoolExecutor(min(FETCH_WORKERS, len(to_fetch))) as pool:
                 list(pool.map(self._fetch, to_fetch))
-        return [self._store(c, creator_id, source) for c in candidates]
+        return [self._store(c, creator_id, source, channel) for c in candidates]
+
+    def submit_form(
+        self,
+        link: str,
+        creator_id: int,
+        source: str,
+        channel: Channel,
+        *,
+        title: str | None = None,
+        contact: str | None = None,
+    ) -> list[SubmissionResult]:
+        """A form's submission (the web chat): its link as `submit` takes a message, then the
+        form's title for a video whose page gave none, and the contact on what was accepted."""
+        results = self.submit(link, creator_id, source, channel)
+        contact = " ".join((contact or "").split())[:MAX_CONTACT_CHARS] or None
+        filled = []
+        for result in results:
+            view = result.submission
+            if result.outcome == Outcome.ACCEPTED and view is not None:
+                values: dict[str, object] = {"contact": contact}
+                cleaned = " ".join((title or "").split())[:MAX_TITLE_CHARS]
+                if cleaned and not view.title:
+                    values["title"] = cleaned
+                result = replace(result, submission=self._update(view.id, creator_id, **values))
+            filled.append(result)
+        return filled
 
     def _parse(self, text: str, share: ShareText) -> _Candidate:
         try:
@@ -255,7 +291,9 @@ class SubmissionService:
         with Session(self._engine) as session:
             return _by_canonical(session, canonical) is not None
 
-    def _store(self, candidate: _Candidate, creator_id: int, source: str) -> SubmissionResult:
+    def _store(
+        self, candidate: _Candidate, creator_id: int, source: str, channel: Channel
+    ) -> SubmissionResult:
         link = candidate.link
         if link is None:
             return SubmissionResult(candidate.text, Outcome.REFUSED, refusal=candidate.refusal)
@@ -268,6 +306,7 @@ class SubmissionService:
             resolved=not link.is_short,
             creator_id=creator_id,
             source_message=source,
+            channel=channel.value,
             title=info.title or candidate.share.title,
             author=info.author,
             has_hashtag=info.mentions(self.hashtag) or candidate.share.mentions(self.hashtag),
@@ -483,4 +522,6 @@ def _view(row: Submission) -> SubmissionView:
         reviewed_at=row.reviewed_at,
         reviewed_by=row.reviewed_by,
         review_reason=row.review_reason,
+        channel=Channel(row.channel),
+        contact=row.contact,
     )

@@ -36,6 +36,8 @@ class CampaignStats:
     new_subscribers: dict[date, int]
     questions_total: int
     questions_per_day: dict[date, int]
+    questions_per_channel: dict[str, int]
+    """Telegram, the web chat, WeChat (`bot.channels.Channel`)."""
     top_intents: list[tuple[str, int]]
     unanswered_total: int
     unanswered_questions: int
@@ -68,6 +70,9 @@ def campaign_stats(engine: Engine, now: datetime, tz: ZoneInfo, days: int = 7) -
             select(AskedQuestion.asked_at).where(col(AskedQuestion.asked_at) >= since)
         ).all()
         questions_total = session.exec(select(func.count()).select_from(AskedQuestion)).one()
+        per_channel = session.exec(
+            select(AskedQuestion.channel, func.count()).group_by(col(AskedQuestion.channel))
+        ).all()
         intents = session.exec(
             select(AskedQuestion.intent, func.count())
             .group_by(col(AskedQuestion.intent))
@@ -87,6 +92,7 @@ def campaign_stats(engine: Engine, now: datetime, tz: ZoneInfo, days: int = 7) -
         new_subscribers=_per_day(joined, tz, day_list),
         questions_total=questions_total,
         questions_per_day=_per_day(asked, tz, day_list),
+        questions_per_channel={channel: count for channel, count in per_channel},
         top_intents=[(intent, count) for intent, count in intents],
         unanswered_total=unanswered_total,
         unanswered_questions=unanswered_questions,
@@ -139,6 +145,12 @@ def format_stats(stats: CampaignStats, tz: ZoneInfo) -> str:
         )
     )
     lines.append(m.STATS_QUESTIONS_PER_DAY.format(days=_days(stats.questions_per_day)))
+    if stats.questions_per_channel:
+        channels = {
+            messages.CHANNEL_NAMES.get(channel, channel): count
+            for channel, count in sorted(stats.questions_per_channel.items())
+        }
+        lines.append(m.STATS_QUESTIONS_PER_CHANNEL.format(channels=_pairs(list(channels.items()))))
     if stats.top_intents:
         intents = [(_label(m.INTENT_LABELS, i), n) for i, n in stats.top_intents]
         lines.append(m.STATS_TOP_INTENTS.format(pairs=_pairs(intents)))

@@ -150,7 +150,7 @@ def _section(title: str, events: list[Event], tz: ZoneInfo) -> str:
     for event in events[:MAX_EVENTS_PER_SECTION]:
         lines.append(
             messages.DIGEST_EVENT.format(
-                time=_event_time(event, tz), title=escape(event.title), place=_place(event)
+                time=event_time(event, tz), title=escape(event.title), place=_place(event)
             )
         )
     if len(events) > MAX_EVENTS_PER_SECTION:
@@ -158,7 +158,8 @@ def _section(title: str, events: list[Event], tz: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def _event_time(event: Event, tz: ZoneInfo) -> str:
+def event_time(event: Event, tz: ZoneInfo) -> str:
+    """When an event runs, as the digest and the web chat's cards show it (HH:MM, 全天, a span)."""
     if event.all_day or _is_exhibition(event, tz):
         start, end = event.start.astimezone(tz), (event.end or event.start).astimezone(tz)
         if start.date() != end.date():

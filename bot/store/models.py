@@ -46,8 +46,13 @@ class Submission(SQLModel, table=True):
     resolved: bool = True
     """False for a short link that could not be opened (stored as the short link)."""
     creator_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    """The Telegram user id; for another channel the visitor's id (`bot.channels`), negative."""
     source_message: str
     """chat:message of the message that brought the link (a re-delivered update is seen)."""
+    channel: str = Field(default="telegram", sa_column_kwargs={"server_default": "telegram"})
+    """Where it was handed in (`bot.channels.Channel`): only Telegram creators are messaged."""
+    contact: str | None = None
+    """How to reach a creator who cannot be messaged (given on the web form), if at all."""
     creator_name: str | None = None
     title: str | None = None
     author: str | None = None
@@ -146,6 +151,8 @@ class AskedQuestion(SQLModel, table=True):
     asked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     intent: str = Field(index=True)
     answered: bool = True
+    channel: str = Field(default="telegram", sa_column_kwargs={"server_default": "telegram"})
+    """Where it was asked (`bot.channels.Channel`)."""
 
 
 class SchedulerLease(SQLModel, table=True):

@@ -7,7 +7,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.formatting import escape, split_html
-from bot.services import Services, services_from
+from bot.services import Services, services_from, suggestions_shown
 from content.answers import Answer
 
 ASK_TEXT_PREFIX = "ask:"
@@ -40,12 +40,12 @@ def suggestion_question(data: str, services: Services) -> str | None:
 
 
 def suggestion_keyboard(answer: Answer, services: Services) -> InlineKeyboardMarkup | None:
-    if not answer.suggestions:
-        return None
     rows = [
         [InlineKeyboardButton(question, callback_data=suggestion_data(question, services))]
-        for question in answer.suggestions[:3]
+        for question in suggestions_shown(answer)
     ]
+    if not rows:
+        return None
     return InlineKeyboardMarkup(rows)
 
 

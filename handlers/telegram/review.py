@@ -29,6 +29,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import messages
+from bot.channels import Channel
 from bot.creators.submissions import DecisionResult, Status, SubmissionNotFound, SubmissionView
 from bot.formatting import escape
 from bot.services import Services, services_from
@@ -194,6 +195,8 @@ async def _decide(
 async def _notify_creator(context: ContextTypes.DEFAULT_TYPE, result: DecisionResult) -> None:
     services = _services(context)
     view = result.submission
+    if view.channel != Channel.TELEGRAM:
+        return  # not on Telegram: the visitor sees the decision on the page (/api/mine)
     values = {
         "title": view.title or view.canonical_url,
         "hashtag": services.submissions.hashtag,
@@ -279,9 +282,19 @@ def _card(view: SubmissionView, pending: int, services: Services) -> str:
         author=escape(view.author or unread),
         creator_name=escape(view.creator_name or messages.REVIEW_UNKNOWN),
         date=view.submitted_at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M"),
-        creator_id=view.creator_id,
+        creator=_creator(view),
         hashtag_state=tag_state.format(hashtag=escape(hashtag)),
         link=escape(view.canonical_url),
+    )
+
+
+def _creator(view: SubmissionView) -> str:
+    """Who handed it in: a Telegram user's id, or a visitor of another channel."""
+    if view.channel == Channel.TELEGRAM:
+        return messages.REVIEW_CREATOR_TELEGRAM.format(creator_id=view.creator_id)
+    return messages.REVIEW_CREATOR_VISITOR.format(
+        channel=messages.CHANNEL_NAMES[view.channel],
+        contact=escape(view.contact or messages.REVIEW_UNKNOWN),
     )
 
 

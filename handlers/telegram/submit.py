@@ -28,7 +28,8 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import messages
-from bot.creators.links import MAX_LINKS_PER_MESSAGE, MAX_TEXT_CHARS, looks_like_links
+from bot.creators.links import looks_like_links
+from bot.creators.replies import accepts_text, results_text, short_link
 from bot.creators.submissions import CATEGORIES, Outcome, SubmissionResult, SubmissionView
 from bot.formatting import escape
 from bot.services import Services, services_from
@@ -54,7 +55,6 @@ class SubmitButton(StrEnum):
 FLOW_KEY = "submit_flow"
 ACCEPTS_SHOWN_KEY = "submit_accepts_shown"
 """user_data: the creator has seen the list of accepted platforms after a refused link."""
-MAX_SHOWN_LINK = 80
 
 
 @dataclass
@@ -127,63 +127,22 @@ async def _hand_in(message: Message, text: str, context: ContextTypes.DEFAULT_TY
 def _results_text(
     results: list[SubmissionResult], services: Services, user_data: dict[Any, Any]
 ) -> str:
-    tz = services.settings.tz
-    hashtag = escape(services.submissions.hashtag)
-    lines = []
-    for result in results:
-        view = result.submission
-        link = escape(_short(result.link))
-        if result.outcome == Outcome.REFUSED:
-            reason = messages.REFUSALS[result.refusal or "not_a_link"].format(
-                max=MAX_TEXT_CHARS if result.refusal == "too_long" else MAX_LINKS_PER_MESSAGE
-            )
-            template = messages.RESULT_REFUSED if link else messages.RESULT_REFUSED_TEXT
-            lines.append(template.format(link=link, reason=reason))
-        elif view is None or result.outcome == Outcome.REPEATED:
-            continue
-        elif result.outcome == Outcome.ACCEPTED:
-            if view.title:
-                line = messages.RESULT_ACCEPTED.format(
-                    platform=escape(view.platform), title=escape(view.title)
-                )
-            else:
-                line = messages.RESULT_ACCEPTED_NO_TITLE.format(
-                    platform=escape(view.platform), link=escape(_short(view.canonical_url))
-                )
-            if view.has_hashtag:
-                line += messages.RESULT_HASHTAG_SEEN.format(hashtag=hashtag)
-            lines.append(line)
-        else:
-            template = messages.RESULT_DUPLICATE_OWN if result.own else messages.RESULT_DUPLICATE
-            lines.append(
-                template.format(
-                    date=view.submitted_at.astimezone(tz).strftime("%Y-%m-%d"),
-                    link=escape(_short(view.canonical_url)),
-                    status=messages.STATUS_LABELS[view.status],
-                )
-            )
-    if any(result.outcome == Outcome.ACCEPTED for result in results):
-        lines.append(messages.RESULT_NEXT_STEPS)
-    if any(result.outcome == Outcome.REFUSED for result in results):
-        # The whole list of platforms once; after that a pointer to it.
-        lines.append("")
-        if user_data.get(ACCEPTS_SHOWN_KEY):
-            lines.append(messages.RESULT_SEE_ACCEPTS)
-        else:
-            user_data[ACCEPTS_SHOWN_KEY] = True
-            lines.append(_accepts(services))
-    return "\n".join(lines)
-
-
-def _accepts(services: Services) -> str:
-    return messages.SUBMIT_ACCEPTS.format(
-        platforms=escape("、".join(services.submissions.rules.platform_names)),
-        hashtag=escape(services.submissions.hashtag),
+    """The results, with the list of accepted platforms only the first time it is needed."""
+    refused = any(result.outcome == Outcome.REFUSED for result in results)
+    seen = bool(user_data.get(ACCEPTS_SHOWN_KEY))
+    if refused:
+        user_data[ACCEPTS_SHOWN_KEY] = True
+    return results_text(
+        results,
+        services.submissions,
+        services.settings.tz,
+        accepts=None if seen else messages.SUBMIT_ACCEPTS,
+        next_steps=messages.RESULT_NEXT_STEPS,
     )
 
 
-def _short(link: str) -> str:
-    return link if len(link) <= MAX_SHOWN_LINK else link[: MAX_SHOWN_LINK - 1] + "…"
+def _accepts(services: Services) -> str:
+    return accepts_text(services.submissions)
 
 
 # --- the guided flow ----------------------------------------------------------------------------
@@ -194,7 +153,7 @@ async def _next_step(message: Message, flow: SubmitFlow, context: Any) -> int:
     if flow.untitled:
         view = flow.untitled[0]
         text = messages.ASK_TITLE.format(
-            platform=escape(view.platform), link=escape(_short(view.canonical_url))
+            platform=escape(view.platform), link=escape(short_link(view.canonical_url))
         )
         await message.reply_html(
             text, reply_markup=_cancel_keyboard(), link_preview_options=_NO_PREVIEW

@@ -27,6 +27,16 @@ def test_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.log_level == "DEBUG"
 
 
+def test_the_web_and_wechat_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "KEPUBOT_WEB_EMBED_ORIGINS", "https://www.kepuri.cn/, http://127.0.0.1:8000"
+    )
+    monkeypatch.setenv("KEPUBOT_WECHAT_TOKEN", "token")
+    settings = load_settings()
+    assert settings.web_embed_origins == ("https://www.kepuri.cn", "http://127.0.0.1:8000")
+    assert settings.web_port is None and settings.wechat_enabled
+
+
 def test_kepubot_token_name_also_works(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEPUBOT_TELEGRAM_TOKEN", "2:def")
     assert load_settings().token == "2:def"
@@ -39,6 +49,9 @@ def test_kepubot_token_name_also_works(monkeypatch: pytest.MonkeyPatch) -> None:
         ("KEPUBOT_TIMEZONE", "Mars/Olympus"),
         ("KEPUBOT_LOG_LEVEL", "LOUD"),
         ("KEPUBOT_DATABASE_URL", "data/kepubot.db"),
+        ("KEPUBOT_WEB_PORT", "70000"),
+        ("KEPUBOT_WEB_EMBED_ORIGINS", "kepuri.cn/page"),
+        ("KEPUBOT_WECHAT_AES_KEY", "too-short"),
     ],
 )
 def test_bad_value_names_the_variable(
@@ -49,7 +62,9 @@ def test_bad_value_names_the_variable(
         load_settings()
 
 
-@pytest.mark.parametrize("command", ["ask", "chat", "run", "import", "export", "unanswered"])
+@pytest.mark.parametrize(
+    "command", ["ask", "chat", "web", "run", "import", "export", "unanswered"]
+)
 def test_cli_reports_bad_settings_without_traceback(
     monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:

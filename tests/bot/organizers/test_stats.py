@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.channels import Channel
 from bot.organizers.stats import campaign_stats, format_stats, submission_stats
 from bot.services import Services
 from bot.store.models import Submission
@@ -43,3 +44,14 @@ def test_questions_and_subscribers_per_day(services: Services) -> None:
     stats = campaign_stats(services.engine, NOW, TZ)
     assert stats.subscribers == 1 and stats.new_subscribers[NOW.date()] == 1
     assert stats.questions_per_day[NOW.date()] == 1 and stats.top_intents
+
+
+def test_questions_are_counted_per_channel(services: Services) -> None:
+    services.questions.ask("科普日什么时候开始")
+    services.questions.ask("今年的主题是什么", -5, Channel.WEB)
+    services.questions.ask("怎么报名", -6, Channel.WEB)
+    services.questions.ask("活动总结怎么报送", -7, Channel.WECHAT)
+    services.writer.flush()
+    stats = campaign_stats(services.engine, NOW, TZ)
+    assert stats.questions_per_channel == {"telegram": 1, "web": 2, "wechat": 1}
+    assert "按渠道：Telegram 1，网页 2，公众号 1" in format_stats(stats, TZ)

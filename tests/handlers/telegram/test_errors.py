@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -16,7 +17,7 @@ async def test_error_is_logged_and_user_told(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(question: str, user_id: int | None = None) -> None:
+    def broken(question: str, *args: object) -> None:
         raise RuntimeError("boom in the answerer")
 
     monkeypatch.setattr(services.questions, "ask", broken)
@@ -34,11 +35,11 @@ async def test_a_database_outage_is_told_and_the_bot_recovers(
     real_ask = services.questions.ask
     outage = {"left": 1}
 
-    def flaky_ask(question: str, user_id: int | None = None) -> object:
+    def flaky_ask(question: str, *args: Any) -> object:
         if outage["left"]:
             outage["left"] -= 1
             raise OperationalError("SELECT 1", {}, Exception("database is locked"))
-        return real_ask(question, user_id)
+        return real_ask(question, *args)
 
     monkeypatch.setattr(services.questions, "ask", flaky_ask)
     [first] = await send("科普日什么时候开始")

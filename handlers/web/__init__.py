@@ -1,0 +1,1 @@
+"""The web chat: a mobile-first page and its JSON API, over the Telegram-free services."""
