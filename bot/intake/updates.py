@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from concurrent.futures import Future
 from datetime import timedelta
 
 from sqlalchemy import Connection
@@ -96,7 +97,9 @@ class Intake:
         """The reply to a question admitted with `question` was sent. Nobody waits for this
         write: it goes with the next batch of the group commit (no transaction of its own);
         if the process dies before it, the question is answered a second time."""
-        self._writer.fire_to(self._answered, update_id, f"the answer to update {update_id}")
+        self._writer.submit_to(self._answered, update_id).add_done_callback(
+            functools.partial(_unmarked, update_id)
+        )
 
     def _take_in(self, connection: Connection, arrivals: list[tuple[int, str]]) -> list[bool]:
         return self._processed.take_in_many(connection, arrivals)
@@ -114,3 +117,11 @@ class Intake:
         senders = [sender for (_, sender, _), ok in zip(arrivals, started, strict=True) if ok]
         self._people.record_contacts(connection, [s for s in senders if s is not None])
         return started
+
+
+def _unmarked(update_id: int, marking: Future[list[None]]) -> None:
+    error = marking.exception()
+    if isinstance(error, OperationalError):  # the database is away: it may be answered again
+        log.warning("answer to update %s not marked: the database is away", update_id)
+    elif error is not None:
+        log.error("answer to update %s not marked", update_id, exc_info=error)

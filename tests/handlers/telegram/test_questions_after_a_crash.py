@@ -80,3 +80,21 @@ async def test_suggestion_button_presses_count_for_flood_control(
         if c.method == "answerCallbackQuery" and c.params.get("text") == messages.FLOOD_NOTICE
     ]
     assert len(answers) == 5 and len(notices) == 1
+
+
+async def test_the_next_process_answers_a_claimed_question_once(
+    app: Application, bot_api: FakeBotAPI, services: Services
+) -> None:
+    question = make_message("主题是什么", bot=app.bot, when=NOW, user_id=35)
+    await take_in(services, question)
+    await guards.admit(question, CallbackContext.from_update(question, app))  # then it died
+    [payload] = await services.intake.orphans(timedelta(seconds=-1))
+    claimed = Update.de_json(json.loads(payload), app.bot)
+    await app.process_update(claimed)
+    await app.process_update(claimed)  # the same update again: it stops at the intake
+    replies = [c for c in bot_api.calls if c.method == "sendMessage"]
+    assert [c.params["chat_id"] for c in replies] == [35]
+    assert "主题" in replies[0].params["text"]
+    row = rows(services)[question.update_id]
+    assert row.reclaimed and row.resent and not row.answer_due and row.payload is None
+    assert await services.intake.orphans(timedelta(seconds=-1)) == []  # never claimed again
