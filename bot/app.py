@@ -374,6 +374,7 @@ def _add_telegram_handlers(application: Application) -> None:
     application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
     application.add_handlers(submit.late_handlers)  # /cancel with nothing to cancel
     application.add_handlers(start.fallback_handlers)  # unknown commands: keep this last
+    application.add_handlers(guards.finish_handlers, group=guards.FINISH_GROUP)  # answered
     application.add_error_handler(errors.report_error)
 
 

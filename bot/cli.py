@@ -48,15 +48,22 @@ def _settings(*, quiet: bool = False) -> Settings:
 def _open_store(settings: Settings) -> Engine:
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+    from bot.settings import redact_password, redact_url
     from bot.store import open_store
     from content.seed import ContentError
 
+    url = settings.database_url
     try:
         return open_store(settings)
     except (ArgumentError, ImportError) as exc:
-        _fail(f"KEPUBOT_DATABASE_URL: cannot use {settings.database_url!r}: {exc}")
+        shown = redact_password(url, str(exc))
+        _fail(f"KEPUBOT_DATABASE_URL: cannot use {redact_url(url)!r}: {shown}")
     except SQLAlchemyError as exc:
-        _fail(f"KEPUBOT_DATABASE_URL: cannot open the database: {exc.__class__.__name__}: {exc}")
+        shown = redact_password(url, f"{exc.__class__.__name__}: {exc}")
+        _fail(f"KEPUBOT_DATABASE_URL: cannot open the database: {shown}")
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        where = redact_password(url, str(exc.filename or url))
+        _fail(f"KEPUBOT_DATABASE_URL: cannot create the database at {where}: {exc.strerror}")
     except ContentError as exc:
         _fail(f"KEPUBOT_CONTENT_DIR: {exc}")
 

@@ -20,6 +20,41 @@ QUIET_START, QUIET_END = "22:00", "08:00"
 """No creator prompt goes out between these local times."""
 
 
+MAX_TELEGRAM_USER_ID = 2**52
+"""Telegram user ids have at most 52 significant bits and are positive."""
+
+
+def is_telegram_user_id(value: int) -> bool:
+    return 0 < value < MAX_TELEGRAM_USER_ID
+
+
+def redact_url(url: str) -> str:
+    """A database URL fit for a message: its password replaced by ***."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+        if parsed.password is None:
+            return url
+        return parsed.render_as_string(hide_password=True)
+    except Exception:  # not even a URL: blank whatever sits between "user:" and "@"
+        return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
+def redact_password(url: str, text: str) -> str:
+    """`text` (an error message) with the password of database URL `url` blanked out."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        password = make_url(url).password
+    except Exception:
+        match = re.search(r"://[^/@:]*:([^/@]*)@", url)
+        password = match.group(1) if match else None
+    if password:
+        text = text.replace(str(password), "***")
+    return text.replace(url, redact_url(url))
+
+
 class SettingsError(Exception):
     """A setting has a bad value; the message names the variable."""
 
@@ -130,6 +165,17 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "must be comma-separated Telegram user ids, e.g. 12345,67890"
                 ) from None
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _check_admin_ids(cls, value: frozenset[int]) -> frozenset[int]:
+        bad = sorted(i for i in value if not is_telegram_user_id(i))
+        if bad:
+            raise ValueError(
+                f"{bad[0]} is not a Telegram user id (a positive whole number below 2^52; "
+                "groups and channels, whose ids are negative, cannot be organizers)"
+            )
         return value
 
     @field_validator("video_hosts", mode="before")

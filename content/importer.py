@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
@@ -21,6 +23,11 @@ from content.models import ORGANIZER, Event, Faq, FaqChange, Venue
 from content.seed import bump_revision
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MIN_YEAR, MAX_YEAR = 1970, 2100
+"""Dates an event may have (anything else is a typo, and some cannot be stored)."""
+MAX_FIELD_CHARS = {"description": 4000, "answer": 4000, "url": 2000}
+"""The longest text per field; any other field gets `MAX_SHORT_CHARS`."""
+MAX_SHORT_CHARS = 300
 SECTIONS = ("events", "venues", "faqs")
 HISTORY_SECTIONS = ("faq_changes",)
 """Written by `export_data` for the record, ignored by an import (history is not data)."""
@@ -41,6 +48,16 @@ class _Record(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("*")
+    @classmethod
+    def _not_too_long(cls, value: object, info: ValidationInfo) -> object:
+        limit = MAX_FIELD_CHARS.get(info.field_name or "", MAX_SHORT_CHARS)
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str) and len(text) > limit:
+                raise ValueError(f"{len(text)} characters; at most {limit}")
+        return value
 
 
 class EventIn(_Record):
@@ -136,9 +153,17 @@ def _stable_id(prefix: str, *parts: str) -> str:
 
 def _to_aware(value: datetime | date, tz: ZoneInfo, *, end_of_day: bool = False) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    moment = time(23, 59, 59) if end_of_day else time(0, 0)
-    return datetime.combine(value, moment, tzinfo=tz)
+        aware = value if value.tzinfo else value.replace(tzinfo=tz)
+    else:
+        moment = time(23, 59, 59) if end_of_day else time(0, 0)
+        aware = datetime.combine(value, moment, tzinfo=tz)
+    try:
+        in_range = MIN_YEAR <= aware.astimezone(UTC).year <= MAX_YEAR
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+        in_range = False
+    if not in_range:
+        raise ValueError(f"date out of range: {value.isoformat()} (years {MIN_YEAR}-{MAX_YEAR})")
+    return aware
 
 
 def _event_row(record: EventIn, tz: ZoneInfo) -> Event:
@@ -206,6 +231,8 @@ def _yaml_sections(text: str, name: str) -> tuple[_Sections, list[str]]:
         data = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         raise ImportFailed([f"{name}: not valid YAML: {exc}"]) from None
+    except RecursionError:
+        raise ImportFailed([f"{name}: nested too deeply to be an import file"]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -267,6 +294,13 @@ def _csv_sections(text: str, name: str) -> tuple[_Sections, list[str]]:
 
 def parse_import(raw: bytes, name: str, tz: ZoneInfo) -> ImportBatch:
     """Validate a whole file; raise `ImportFailed` listing every problem."""
+    try:
+        return _parse_import(raw, name, tz)
+    except RecursionError:  # a value nested thousands deep
+        raise ImportFailed([f"{name}: nested too deeply to be an import file"]) from None
+
+
+def _parse_import(raw: bytes, name: str, tz: ZoneInfo) -> ImportBatch:
     text = _decode(raw, name)
     is_csv = name.lower().endswith(".csv")
     sections, problems = _csv_sections(text, name) if is_csv else _yaml_sections(text, name)
@@ -357,13 +391,29 @@ def _merge(session: Session, batch: ImportBatch, *, write: bool) -> ImportReport
     return report
 
 
-def import_file(engine: Engine, path: Path, tz: ZoneInfo) -> ImportReport:
-    """Validate and import one file; nothing is written if any row is bad."""
+def read_limited(path: Path) -> bytes:
+    """The bytes of a regular file of at most `MAX_IMPORT_BYTES`, counted as they are read
+    (a device or a pipe reports no size, or a wrong one); `ImportFailed` otherwise."""
+    limit = MAX_IMPORT_BYTES // 1024 // 1024
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise ImportFailed([f"{path}: not a regular file"])
+            raw = b"" if status.st_size > MAX_IMPORT_BYTES else file.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise ImportFailed([f"{path}: cannot read: {exc.strerror}"]) from None
-    return apply_import(engine, parse_import(raw, path.name, tz))
+    size = max(status.st_size, len(raw))
+    if size > MAX_IMPORT_BYTES:  # refused before it is all in memory
+        raise ImportFailed(
+            [f"{path.name}: file is {size // 1024 // 1024} MB; the limit is {limit} MB"]
+        )
+    return raw
+
+
+def import_file(engine: Engine, path: Path, tz: ZoneInfo) -> ImportReport:
+    """Validate and import one file; nothing is written if any row is bad."""
+    return apply_import(engine, parse_import(read_limited(path), path.name, tz))
 
 
 def _export_when(value: datetime, tz: ZoneInfo, all_day: bool) -> str:
@@ -391,10 +441,13 @@ def export_data(engine: Engine, tz: ZoneInfo) -> str:
             if getattr(ev, key):
                 item[key] = getattr(ev, key)
         out["events"].append(item)
+    # Keys in the fixed order of the import format (a model's dump follows the order its
+    # attributes were loaded in, which differs between processes): two backups of the same
+    # data are the same file.
     for venue in venues:
-        out["venues"].append(venue.model_dump(exclude_none=True))
+        out["venues"].append(_fields(venue, VenueIn))
     for faq in faqs:
-        out["faqs"].append(faq.model_dump(include={"id", "question", "answer", "keywords"}))
+        out["faqs"].append(_fields(faq, FaqIn))
     if changes:  # who changed which FAQ card from chat, when, and how
         out["faq_changes"] = [
             {
@@ -408,3 +461,9 @@ def export_data(engine: Engine, tz: ZoneInfo) -> str:
             for change in changes
         ]
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False)
+
+
+def _fields(row: SQLModel, spec: type[_Record]) -> dict[str, Any]:
+    """`row`'s fields of the import format that have a value, in the format's order."""
+    values = ((name, getattr(row, name, None)) for name in spec.model_fields)
+    return {name: value for name, value in values if value is not None}

@@ -18,6 +18,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any, Protocol
@@ -100,6 +102,7 @@ def is_public_address(address: IPAddress) -> bool:
         or address.is_reserved
         or address.is_unspecified
         or (isinstance(address, ipaddress.IPv4Address) and address in _CGNAT)
+        or (isinstance(address, ipaddress.IPv6Address) and address.is_site_local)
     ):
         return False
     return address.is_global
@@ -138,7 +141,9 @@ class SafeFetcher:
                         raise
                     log.warning("refused redirect from %s to %r", hops[-1], current[:200])
                     raise LinkRefused(Refusal.UNSAFE_REDIRECT, current) from refused
-                addresses = self._checked_addresses(target.host, target.port, current, hops)
+                addresses = self._checked_addresses(
+                    target.host, target.port, current, hops, watchdog
+                )
                 hops.append(target.url)
                 with _pinned_session(addresses[0], watchdog) as session:
                     response = self._request(session, target.url, watchdog)
@@ -161,10 +166,14 @@ class SafeFetcher:
             watchdog.cancel()
 
     def _checked_addresses(
-        self, host: str, port: int, url: str, hops: list[str]
+        self, host: str, port: int, url: str, hops: list[str], watchdog: _Watchdog
     ) -> list[SockAddr]:
         try:
-            resolved = list(self.resolver(host, port))
+            resolved = _resolve_within(self.resolver, host, port, watchdog.remaining())
+        except TimeoutError:
+            raise FetchFailed(
+                "deadline (resolving the host)", hops[-1] if hops else None
+            ) from None
         except OSError as exc:
             raise FetchFailed(f"cannot resolve {host}: {exc}", hops[-1] if hops else None) from exc
         if not resolved:
@@ -201,6 +210,26 @@ class SafeFetcher:
         if watchdog.expired:  # the socket was shut down: what was read may be cut anywhere
             raise FetchFailed("deadline", response.url)
         return bytes(body), False
+
+
+def _resolve_within(resolver: Resolver, host: str, port: int, seconds: float) -> list[SockAddr]:
+    """`resolver(host, port)` within `seconds`, else TimeoutError. getaddrinfo cannot be
+    interrupted, so it runs in a daemon thread of its own, left to finish by itself."""
+    if seconds <= 0:
+        raise TimeoutError
+    outcome: Future[list[SockAddr]] = Future()
+
+    def resolve() -> None:
+        try:
+            outcome.set_result(list(resolver(host, port)))
+        except BaseException as exc:  # handed to the waiting caller
+            outcome.set_exception(exc)
+
+    threading.Thread(target=resolve, name=f"resolve {host}", daemon=True).start()
+    try:
+        return outcome.result(timeout=seconds)
+    except FutureTimeout:
+        raise TimeoutError from None
 
 
 def _pinned_session(address: SockAddr, watchdog: _Watchdog) -> requests.Session:

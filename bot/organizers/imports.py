@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from content.importer import (
-    MAX_IMPORT_BYTES,
-    ImportFailed,
     ImportReport,
     apply_import,
     parse_import,
+    read_limited,
 )
 
 FALLBACK_ENCODING = "gb18030"
@@ -43,17 +42,5 @@ def as_utf8(raw: bytes) -> tuple[bytes, str]:
 
 def import_path(engine: Engine, path: Path, tz: ZoneInfo) -> ImportOutcome:
     """Validate and import one file; nothing is written if any row is bad (`ImportFailed`)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:  # refuse before reading it all into memory
-            raise ImportFailed(
-                [
-                    f"{path.name}: file is {size // 1024 // 1024} MB; the limit is "
-                    f"{MAX_IMPORT_BYTES // 1024 // 1024} MB"
-                ]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed([f"{path}: cannot read: {exc.strerror}"]) from None
-    text, encoding = as_utf8(raw)
+    text, encoding = as_utf8(read_limited(path))
     return ImportOutcome(apply_import(engine, parse_import(text, path.name, tz)), encoding)

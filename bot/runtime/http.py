@@ -1,28 +1,15 @@
-"""The HTTP server of the public channels (web chat, WeChat): tornado with limits on header
-size, idle and body time. Per-path body limits are the request handlers' own."""
+"""The HTTP server of the public channels (web chat, WeChat): tornado with the limits every
+server of the bot has (`bot.runtime.http_limits`). Per-path body limits are the request
+handlers' own (`LimitedBodyHandler.max_body`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from http import HTTPStatus
 
 import tornado.web
 from tornado.httpserver import HTTPServer
 
-MAX_HEADER_BYTES = 16 * 1024
-MAX_BODY_BYTES = 1024 * 1024
-"""The most any path takes (WeChat's XML); the JSON API takes far less."""
-IDLE_SECONDS = 30.0
-"""A connection idle this long is closed; it is also the time allowed for a request's headers."""
-BODY_SECONDS = 10.0
-
-
-@dataclass(frozen=True)
-class HttpLimits:
-    max_header_bytes: int = MAX_HEADER_BYTES
-    max_body_bytes: int = MAX_BODY_BYTES
-    idle_seconds: float = IDLE_SECONDS
-    body_seconds: float = BODY_SECONDS
+from bot.runtime.http_limits import body_too_large, tornado_server_options
 
 
 @tornado.web.stream_request_body
@@ -37,8 +24,7 @@ class LimitedBodyHandler(tornado.web.RequestHandler):
         self._size = 0
 
     def prepare(self) -> None:
-        length = self.request.headers.get("Content-Length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+        if body_too_large(self.request.headers.get("Content-Length"), self.max_body):
             raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         connection = self.request.connection
         if connection is not None and hasattr(connection, "set_max_body_size"):
@@ -65,15 +51,7 @@ class QuietApplication(tornado.web.Application):
             super().log_request(handler)
 
 
-def http_server(app: tornado.web.Application, limits: HttpLimits | None = None) -> HTTPServer:
+def http_server(app: tornado.web.Application) -> HTTPServer:
     """A server for `app` with the limits; behind a reverse proxy, X-Real-IP / X-Forwarded-For
     name the visitor's address (for the per-address flood limit)."""
-    limits = limits or HttpLimits()
-    return HTTPServer(
-        app,
-        xheaders=True,
-        max_header_size=limits.max_header_bytes,
-        max_body_size=limits.max_body_bytes,
-        idle_connection_timeout=limits.idle_seconds,
-        body_timeout=limits.body_seconds,
-    )
+    return HTTPServer(app, xheaders=True, **tornado_server_options())

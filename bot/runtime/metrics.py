@@ -9,24 +9,31 @@ figures for it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Histogram, make_wsgi_app
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from bot.runtime import http_limits
 from bot.store.models import OutboxMessage, Submission
 from content.answers import Answer
 from content.models import UnansweredQuestion
 
 log = logging.getLogger(__name__)
 
+CONNECTION_SECONDS = 30.0
+"""The longest a connection to the metrics server may stay open."""
 ANSWER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -76,8 +83,13 @@ class Metrics:
         self.registry.register(_StoreCollector(engine, sending, leading))
 
     def serve(self, port: int, address: str = "127.0.0.1") -> None:
-        """Serve /metrics on `port` from a daemon thread."""
-        self._server, _thread = start_http_server(port, addr=address, registry=self.registry)
+        """Serve /metrics on `port` from a daemon thread (with the limits of
+        `bot.runtime.http_limits`: a connection that dawdles is closed)."""
+        server_class = _Server6 if ":" in address else _Server
+        self._server = make_server(
+            address, port, make_wsgi_app(self.registry), server_class, handler_class=_TimedHandler
+        )
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
         log.info("metrics on http://%s:%s/metrics", address, port)
 
     def stop(self) -> None:
@@ -85,6 +97,42 @@ class Metrics:
             server, self._server = self._server, None
             threading.Thread(target=server.shutdown, daemon=True).start()
             server.server_close()
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that timed out or went away: no traceback on standard error."""
+        log.debug("metrics: connection from %s ended early", client_address, exc_info=True)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class _TimedHandler(WSGIRequestHandler):
+    """prometheus-client's server, with a deadline: each read waits `HEADER_SECONDS` at most
+    and a whole connection lasts `CONNECTION_SECONDS` at most; nothing is logged."""
+
+    timeout = http_limits.HEADER_SECONDS
+
+    def setup(self) -> None:
+        super().setup()
+        self._deadline = threading.Timer(CONNECTION_SECONDS, self._cut)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        super().finish()
+
+    def _cut(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Requests are not logged."""
 
 
 class _StoreCollector(Collector):

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
@@ -176,3 +186,16 @@ class ProcessedUpdate(SQLModel, table=True):
     started_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
     )
+    answer_due: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, server_default=false(), index=True),
+    )
+    """A plain question started and not yet answered (see `bot.intake.ledger`)."""
+    reclaimed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    """A question claimed back after its process died before its reply."""
+    resent: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    """A reclaimed question's handling went on to reply: it is never claimed again."""

@@ -25,6 +25,7 @@ from telegram import Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
+from bot.runtime import http_limits
 from bot.telegram.update_queue import DurableQueue
 from content.db import ping
 
@@ -68,26 +69,46 @@ def check_health(engine: Engine, leader: Callable[[], bool] | None = None) -> He
     return Health(database=database, leader=leader() if leader is not None else None)
 
 
+@tornado.web.stream_request_body
 class TelegramUpdateHandler(tornado.web.RequestHandler):
-    """POST from Telegram: check the secret, then queue the update for the Application."""
+    """POST from Telegram: check the secret (before reading the body), then queue the update
+    for the Application. The body is read in chunks and refused past `MAX_BODY_BYTES`."""
 
     SUPPORTED_METHODS = ("POST",)
 
     def initialize(self, bot_application: Application, secret: str) -> None:
         self.bot_application = bot_application
         self.secret = secret.encode("utf-8")
+        self._chunks: list[bytes] = []
+        self._size = 0
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
+        """Runs once the headers are in, before any of the body is read."""
         given = self.request.headers.get(SECRET_HEADER, "").encode("utf-8")
         if not hmac.compare_digest(given, self.secret):
             log.warning("webhook request without the right secret from %s", self.request.remote_ip)
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        if http_limits.body_too_large(self.request.headers.get("Content-Length")):
+            log.warning("webhook request with a body over the limit: refused")
+            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > http_limits.MAX_BODY_BYTES:  # chunked, so no Content-Length
+            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        self._chunks.append(chunk)
+
+    async def post(self) -> None:
         try:
-            body = self.request.body.decode("utf-8")
+            body = b"".join(self._chunks).decode("utf-8")
+            self._chunks = []
             data = json.loads(body)
             if not isinstance(data, dict) or type(data.get("update_id")) is not int:
                 raise TypeError("not a JSON object with an integer update_id")
             update = Update.de_json(data, self.bot_application.bot)
+        except RecursionError:  # nested deeper than any update is
+            log.warning("webhook request that is not an update: nested too deep")
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
             log.warning("webhook request that is not an update: %s", exc)
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
@@ -170,6 +191,7 @@ async def serve_webhook(
     server = HTTPServer(
         make_web_app(application, path=config.path, secret=config.secret, probe=probe),
         xheaders=True,
+        **http_limits.tornado_server_options(),
     )
     try:
         async with application:  # initialize … shutdown

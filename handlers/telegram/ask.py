@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot import messages
 from bot.formatting import escape
+from handlers.telegram.guards import plain_question
 from handlers.telegram.replies import (
     ASK_KEY_PREFIX,
     ASK_TEXT_PREFIX,
@@ -25,6 +26,7 @@ from handlers.telegram.replies import (
 )
 
 
+@plain_question
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/ask 问题` (in any chat)."""
     message = update.effective_message
@@ -36,12 +38,14 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _answer_message(message, question, context)
 
 
+@plain_question
 async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer plain text in a private chat as a question."""
     message = update.effective_message
     await _answer_message(message, message.text or "", context)
 
 
+@plain_question
 async def ask_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a group message that mentions the bot (or replies to it); ignore the rest."""
     message = update.effective_message
@@ -55,6 +59,7 @@ async def ask_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _answer_message(message, question, context)
 
 
+@plain_question
 async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the question behind a pressed suggestion button."""
     query = update.callback_query

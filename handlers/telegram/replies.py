@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 from bot.formatting import escape, split_html
 from bot.services import Services, services_from, suggestions_shown
 from content.answers import Answer
+from handlers.telegram.guards import may_answer
 
 ASK_TEXT_PREFIX = "ask:"
 """Callback data of a suggestion button: the prefix, then the question itself."""
@@ -58,6 +59,8 @@ async def send_answer(
     reply_to: Message | None = None,
 ) -> None:
     """Send an answer as one or more HTML messages; buttons go under the last one."""
+    if not await may_answer(context):
+        return  # another handling of this question after a crash answers it
     body = escape(answer.text)
     chunks = split_html(f"{header}\n{body}" if header else body)
     markup = suggestion_keyboard(answer, services(context))

@@ -46,6 +46,9 @@ def test_kepubot_token_name_also_works(monkeypatch: pytest.MonkeyPatch) -> None:
     ("variable", "value"),
     [
         ("KEPUBOT_ADMIN_IDS", "12345,alice"),
+        ("KEPUBOT_ADMIN_IDS", "-5"),  # a group's id, not a user's
+        ("KEPUBOT_ADMIN_IDS", "12345,0"),
+        ("KEPUBOT_ADMIN_IDS", "12345678901234567890"),  # 20 digits: over 52 bits
         ("KEPUBOT_TIMEZONE", "Mars/Olympus"),
         ("KEPUBOT_LOG_LEVEL", "LOUD"),
         ("KEPUBOT_DATABASE_URL", "data/kepubot.db"),
@@ -145,3 +148,8 @@ def test_file_downloads_follow_the_bot_api_base_url() -> None:
         telegram_base_file_url="http://files.example:9000/file/bot",
     )
     assert chosen.file_base_url == "http://files.example:9000/file/bot"
+
+
+def test_the_largest_telegram_user_id_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEPUBOT_ADMIN_IDS", f"1,{2**52 - 1}")
+    assert load_settings().admin_ids == frozenset({1, 2**52 - 1})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -202,6 +203,24 @@ def test_a_failed_hop_still_reports_how_far_it_got(pages: LocalPages) -> None:
     assert failed.value.last_url == "http://www.bilibili.com/video/BV1xx411c7mD"
 
 
+def test_a_slow_dns_lookup_is_cut_at_the_deadline() -> None:
+    """getaddrinfo is not under the socket watchdog: a lookup that hangs ran past it."""
+    released = threading.Event()
+
+    def hanging(host: str, port: int) -> list[tuple[str, int]]:
+        released.wait(30)
+        return [("8.8.8.8", port)]
+
+    fetcher = SafeFetcher(LinkRules(), resolver=hanging, deadline=0.3)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchFailed, match="deadline"):
+            fetcher.fetch("https://www.bilibili.com/video/BV1xx411c7mD")
+        assert time.monotonic() - started < 2
+    finally:
+        released.set()
+
+
 def test_the_real_resolver_is_the_default() -> None:
     fetcher = SafeFetcher(LinkRules())
     assert fetcher.resolver.__name__ == "system_resolver"
@@ -227,6 +246,8 @@ def test_the_real_resolver_is_the_default() -> None:
         "::",
         "fe80::1",
         "fc00::1",
+        "fec0::1",  # site-local (deprecated, never global)
+        "feff:ffff::1",
         "ff02::1",
         "::ffff:127.0.0.1",
         "::ffff:10.0.0.1",

@@ -99,3 +99,38 @@ def test_a_batch_is_kept_and_started_in_bulk_and_a_repeat_within_it_counts_once(
         (24, True),
     ]
     assert rows[2].payload == "{}" and rows[0].payload is None
+
+
+def test_a_question_whose_process_died_before_the_reply_is_claimed_until_one_answers(
+    engine: Engine,
+) -> None:
+    time = FakeTime(NOW)
+    ledger = ProcessedUpdates(engine, time.now, monotonic=time.monotonic)
+    older = timedelta(seconds=30)
+    for update_id in (1, 2, 3):
+        _in(engine, lambda c, u=update_id: ledger.take_in(c, u, f'{{"update_id": {u}}}'))
+    # 1 is a question answered, 2 a question whose process died, 3 an effect that started.
+    reclaimed: set[int] = set()
+    assert _in(engine, lambda c: ledger.start_many(c, [1, 2, 3], {1, 2}, reclaimed)) == [True] * 3
+    assert reclaimed == set()
+    _in(engine, lambda c: ledger.answered(c, [1]))
+    assert _in(engine, lambda c: ledger.orphans(c, older)) == []  # too soon: it may be alive
+    time.elapsed += 60
+    assert _in(engine, lambda c: ledger.orphans(c, older)) == ['{"update_id": 2}']
+    assert not _in(engine, lambda c: ledger.start(c, 3))  # an effect: at most once
+    # The next process starts the claimed question and dies before its reply: claimed again.
+    assert _in(engine, lambda c: ledger.start_many(c, [2], {2}, reclaimed)) == [True]
+    assert reclaimed == {2}
+    time.elapsed += 60
+    assert _in(engine, lambda c: ledger.orphans(c, older)) == ['{"update_id": 2}']
+    # The third gets as far as its reply: a fourth handling may not reply, nor be claimed.
+    _in(engine, lambda c: ledger.start_many(c, [2], {2}, reclaimed))
+    assert _in(engine, lambda c: ledger.resend(c, 2))
+    assert not _in(engine, lambda c: ledger.resend(c, 2))
+    time.elapsed += 60
+    assert _in(engine, lambda c: ledger.orphans(c, older)) == []
+    _in(engine, lambda c: ledger.answered(c, [2]))
+    with Session(engine) as session:
+        rows = {row.update_id: row for row in session.exec(select(ProcessedUpdate))}
+    assert [rows[u].payload for u in (1, 2, 3)] == [None, None, None]  # none kept for nothing
+    assert not any(row.answer_due for row in rows.values())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.outreach.outbox import text_parts
+from bot.runtime import metrics
 from bot.services import Services
 from tests.conftest import Send
 from tests.helpers.ports import free_port
@@ -50,3 +55,20 @@ async def test_metrics_count_updates_answers_and_store_figures(
     assert ("kepubot_telegram_reply_429_total", ()) in found
     assert found[("kepubot_scheduler_leader", ())] == 1
     await services.leadership.stop()
+
+
+def test_the_metrics_server_closes_a_connection_that_sends_nothing(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(metrics._TimedHandler, "timeout", 0.3)
+    port = free_port()
+    services.metrics.serve(port)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as idle:
+            started = time.monotonic()
+            idle.sendall(b"GET /metrics HTTP/1.1\r\n")  # and never the rest
+            assert idle.recv(1024) == b""  # closed by the server
+            assert time.monotonic() - started < 5
+        assert httpx.get(f"http://127.0.0.1:{port}/metrics").status_code == 200  # still serving
+    finally:
+        services.metrics.stop()
