@@ -326,7 +326,7 @@ def export(file: Path | None) -> None:
 def unanswered(limit: int) -> None:
     """最常见的未回答问题 / The most frequent questions the bot could not answer."""
     settings = _settings(quiet=True)
-    from bot.services import most_unanswered
+    from bot.organizers.faqs import most_unanswered
 
     rows = most_unanswered(_open_store(settings), limit)
     if not rows:

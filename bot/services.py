@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Engine, insert
 
 from bot.channels import Channel, Visitors
 from bot.clock import Clock
 from bot.creators.submissions import SubmissionService
 from bot.flood import FloodGate
 from bot.intake.updates import Intake
-from bot.organizers.faqs import FaqBook
+from bot.organizers.faqs import FaqBook, UnansweredCount, most_unanswered
 from bot.organizers.report import OrganizerReport
 from bot.outreach.dispatcher import Dispatcher
 from bot.outreach.outbox import Outbox
@@ -69,32 +68,6 @@ def ensure_salt(engine: Engine, configured: str | None = None) -> bytes:
             row = Meta(key=SALT_META_KEY, value=secrets.token_hex(16))
             session.add(row)
         return row.value.encode("utf-8")
-
-
-@dataclass(frozen=True)
-class UnansweredCount:
-    """An unanswered question, how often it was asked, and when last."""
-
-    text: str
-    count: int
-    last_asked: datetime
-
-
-def most_unanswered(engine: Engine, limit: int = 20) -> list[UnansweredCount]:
-    """The most frequent unanswered questions, most asked first (not those an organizer has
-    answered with an FAQ card since)."""
-    count = func.count(col(UnansweredQuestion.id))
-    latest = func.max(col(UnansweredQuestion.asked_at))
-    query = (
-        select(UnansweredQuestion.text, count, latest)
-        .where(col(UnansweredQuestion.faq_id).is_(None))
-        .group_by(col(UnansweredQuestion.text))
-        .order_by(count.desc(), latest.desc())
-        .limit(limit)
-    )
-    with Session(engine) as session:
-        rows = session.exec(query).all()
-    return [UnansweredCount(text, n, last) for text, n, last in rows]
 
 
 class QuestionService:

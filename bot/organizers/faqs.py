@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, update
@@ -29,12 +30,32 @@ class FaqError(Exception):
 
 
 @dataclass(frozen=True)
-class UnansweredEntry:
-    """An unanswered question as /unanswered shows it: `ref` names it in a button."""
+class UnansweredCount:
+    """An unanswered question, how often it was asked, and when last; `ref` is the id of its
+    latest asking (names it in a button, the same on every process)."""
 
-    ref: int
     text: str
     count: int
+    last_asked: datetime
+    ref: int
+
+
+def most_unanswered(engine: Engine, limit: int = 20) -> list[UnansweredCount]:
+    """The most frequent unanswered questions, most asked first (not those an organizer has
+    answered with an FAQ card since)."""
+    count = func.count(col(UnansweredQuestion.id))
+    latest = func.max(col(UnansweredQuestion.asked_at))
+    ref = func.max(col(UnansweredQuestion.id))
+    query = (
+        select(UnansweredQuestion.text, count, latest, ref)
+        .where(col(UnansweredQuestion.faq_id).is_(None))
+        .group_by(col(UnansweredQuestion.text))
+        .order_by(count.desc(), latest.desc(), ref.desc())
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        rows = session.exec(query).all()
+    return [UnansweredCount(text, n, last, ref) for text, n, last, ref in rows]
 
 
 def _card(faq: Faq) -> dict[str, Any]:
@@ -50,21 +71,9 @@ class FaqBook:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def unanswered(self, limit: int = 10) -> list[UnansweredEntry]:
-        """The most frequent unanswered questions not answered by a card yet; `ref` is the id
-        of the latest asking (stable across processes, unlike an in-memory key)."""
-        count = func.count(col(UnansweredQuestion.id))
-        latest = func.max(col(UnansweredQuestion.id))
-        query = (
-            select(UnansweredQuestion.text, count, latest)
-            .where(col(UnansweredQuestion.faq_id).is_(None))
-            .group_by(col(UnansweredQuestion.text))
-            .order_by(count.desc(), latest.desc())
-            .limit(limit)
-        )
-        with Session(self._engine) as session:
-            rows = session.exec(query).all()
-        return [UnansweredEntry(ref, text, n) for text, n, ref in rows]
+    def unanswered(self, limit: int = 10) -> list[UnansweredCount]:
+        """The most frequent unanswered questions not answered by a card yet."""
+        return most_unanswered(self._engine, limit)
 
     def question_of(self, ref: int) -> str | None:
         """The text of the unanswered question `ref`, or None if there is no such row."""

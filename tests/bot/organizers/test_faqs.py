@@ -10,8 +10,7 @@ import yaml
 from sqlalchemy import Engine
 
 from bot.clock import fixed_clock
-from bot.organizers.faqs import FaqBook, FaqError
-from bot.services import most_unanswered
+from bot.organizers.faqs import FaqBook, FaqError, most_unanswered
 from content.answers import Answerer
 from content.db import session_scope
 from content.importer import apply_import, export_data, parse_import
