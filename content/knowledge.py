@@ -197,6 +197,14 @@ def domain_words(k: Knowledge) -> list[str]:
 
 def store_texts(k: Knowledge) -> list[str]:
     """Every text of the store that questions are matched against, normalized."""
+    return notice_texts(k) + [
+        normalize(" ".join(filter(None, (e.title, e.category, e.audience, e.description))))
+        for e in k.events
+    ]
+
+
+def notice_texts(k: Knowledge) -> list[str]:
+    """The store's texts but its events, normalized."""
     c = k.campaign
     texts = [c.name, c.theme, c.period_note, c.guiding_thought, c.goal, c.recipients]
     for a in k.activities:
@@ -208,9 +216,6 @@ def store_texts(k: Knowledge) -> list[str]:
     texts += [f"{x.role} {x.organization} {' '.join(x.topics)}" for x in k.contacts]
     texts += [f"{f.question} {f.answer} {' '.join(f.keywords)}" for f in k.faqs]
     texts += [" ".join(filter(None, (v.name, v.kind, v.description))) for v in k.venues]
-    texts += [
-        " ".join(filter(None, (e.title, e.category, e.audience, e.description))) for e in k.events
-    ]
     return [normalize(t) for t in texts if t]
 
 

@@ -1,0 +1,157 @@
+"""Answer cards: the bot's features, personal answers and notice facts as retrievable cards.
+
+A card is a content file entry (content/data/cards/*.yaml): a title, example ways of asking,
+and the text to say. Retrieval scores a question against each card's examples by weighted
+character bigrams and latin words, giving a confidence in [0, 1] that the answer gate compares
+with thresholds measured on the question sets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from string import Formatter
+
+import yaml
+
+from content.text import normalize
+
+CARDS_DIR = Path(__file__).parent / "data" / "cards"
+_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9/#@]+")
+
+# The confidence gate, measured on the question sets (tests/content/test_cards.py keeps it):
+# above ANSWER the card answers outright; from ASK_BACK the bot offers the best cards;
+# below, the card is not the question's subject.
+ANSWER = 0.55
+ASK_BACK = 0.4
+WEAK_GRAM = 0.25
+"""Weight of a bigram made of function characters (怎么, 什么, 可以 …): they shape a question
+rather than say what it is about."""
+_FUNCTION_CHARS = frozenset(
+    "怎么什样的了吗呢吧啊是有在和我你们这那个可以能会要想请问一下哪些几谁做干啥多少里没得"
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    kind: str
+    """feature, personal or fact."""
+    title: str
+    text: str
+    examples: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    personal: str | None = None
+    organizer: bool = False
+    overrides: bool = True
+    """Answers over the composed answer when confident; else only where that had nothing."""
+
+
+@dataclass(frozen=True)
+class CardHit:
+    card: Card
+    confidence: float
+
+
+def grams(text: str) -> Counter[str]:
+    """Character bigrams of the Chinese runs (single characters of one-character runs) and
+    latin words of a normalized text."""
+    found: Counter[str] = Counter()
+    for run in _RUN.findall(text):
+        if run[0].isascii() or len(run) == 1:
+            found[run] += 1
+        else:
+            found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+def _fill(template: str, values: Mapping[str, object]) -> str:
+    names = {name for _, name, _, _ in Formatter().parse(template) if name}
+    return template.format(**{n: values.get(n, "") for n in names})
+
+
+def load_cards(values: Mapping[str, object], folder: Path = CARDS_DIR) -> list[Card]:
+    """Every card of the folder's YAML files, with `{placeholders}` filled from `values`
+    (the file's own `defaults` first)."""
+    cards: list[Card] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        filled = {**(data.get("defaults") or {}), **values}
+        for raw in data.get("cards") or []:
+            cards.append(
+                Card(
+                    id=str(raw["id"]),
+                    kind=str(raw.get("kind", "feature")),
+                    title=_fill(str(raw["title"]), filled),
+                    text=_fill(" ".join(str(raw["text"]).split("\n")).strip(), filled),
+                    examples=tuple(str(e) for e in raw.get("examples") or ()),
+                    needs=tuple(str(n) for n in raw.get("needs") or ()),
+                    personal=raw.get("personal"),
+                    organizer=bool(raw.get("organizer", False)),
+                )
+            )
+    return cards
+
+
+class CardIndex:
+    """Scores questions against cards' examples (and titles)."""
+
+    def __init__(
+        self, cards: Iterable[Card], background: Iterable[str] = (), ignore: Iterable[str] = ()
+    ) -> None:
+        """`background`: the store's other texts (the notice, events): a bigram they use
+        often says little about whether a question is about a card."""
+        self.cards = list(cards)
+        self._ignore = sorted({normalize(w) for w in ignore if w}, key=len, reverse=True)
+        self._examples: list[list[Counter[str]]] = [
+            [grams(normalize(e)) for e in (c.title, *c.examples)] for c in self.cards
+        ]
+        df: Counter[str] = Counter()
+        for examples in self._examples:
+            df.update(set().union(*examples))
+        n = len(self.cards)
+        for text in background:
+            df.update(set(grams(normalize(text))))
+            n += 1
+        n = max(n, 1)
+        self._idf = {g: math.log(1 + n / d) for g, d in df.items()}
+        self._vocab = [set().union(*examples) for examples in self._examples]
+
+    def _weight(self, gram: str) -> float:
+        idf = self._idf.get(gram, 1.0)
+        if all(ch in _FUNCTION_CHARS for ch in gram):
+            return idf * WEAK_GRAM
+        return idf
+
+    def _strip(self, text: str) -> str:
+        for word in self._ignore:
+            text = text.replace(word, " ")
+        return text
+
+    def rank(self, text: str, limit: int = 3) -> list[CardHit]:
+        """The best cards for a normalized question, most confident first."""
+        topic = self._strip(text)
+        query = grams(topic)
+        if not query:
+            return []
+        q_weight = sum(self._weight(g) for g in query)
+        hits = []
+        for card, examples, vocab in zip(self.cards, self._examples, self._vocab, strict=True):
+            if card.needs and not any(normalize(w) in text for w in card.needs):
+                continue
+            recall = 0.0
+            for example in examples:
+                total = sum(self._weight(g) for g in example)
+                if total:
+                    shared = sum(self._weight(g) for g in example if g in query)
+                    recall = max(recall, shared / total)
+            if not recall:
+                continue
+            precision = sum(self._weight(g) for g in query if g in vocab) / q_weight
+            hits.append(CardHit(card, recall * (0.5 + 0.5 * precision)))
+        hits.sort(key=lambda h: -h.confidence)
+        return hits[:limit]

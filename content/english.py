@@ -1,0 +1,104 @@
+"""Questions in English: recognized words become a Chinese question, answered as usual, with
+a short English reply around the Chinese answer (content/data/english.yaml)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from content.knowledge import Knowledge
+from content.typos import char_pinyin
+
+if TYPE_CHECKING:
+    from content.answers import Answer
+
+ENGLISH_FILE = Path(__file__).parent / "data" / "english.yaml"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z][a-z'-]+")
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass(frozen=True)
+class English:
+    glossary: tuple[tuple[re.Pattern[str], str], ...]
+    intro: str
+    fallback: str
+
+    @classmethod
+    def load(cls, path: Path = ENGLISH_FILE) -> English:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        pairs = sorted(data["glossary"], key=lambda p: -len(p[0]))
+        glossary = tuple(
+            (re.compile(rf"\b{re.escape(str(en).lower())}\b"), str(zh)) for en, zh in pairs
+        )
+        return cls(glossary, " ".join(data["intro"].split()), " ".join(data["fallback"].split()))
+
+    @staticmethod
+    def is_english(question: str) -> bool:
+        return not _CJK.search(question) and len(_LATIN_WORD.findall(question.lower())) >= 2
+
+    def translate(self, question: str, k: Knowledge) -> str | None:
+        """The Chinese question the English one asks (empty when no word is known); None when
+        the question is not in English."""
+        if not self.is_english(question):
+            return None
+        text = question.lower()
+        found: list[tuple[int, str]] = []
+        names = tuple((d.name, *d.aliases) for d in k.districts)
+        for pattern, chinese in (*self.glossary, *_district_patterns(names)):
+            match = pattern.search(text)
+            if match:
+                found.append((match.start(), chinese))
+                text = text[: match.start()] + " " * len(match[0]) + text[match.end() :]
+        return "".join(zh for _, zh in sorted(found))
+
+    def answer(self, chinese: Answer | None, k: Knowledge) -> Answer:
+        from content.answers import Answer
+
+        c = k.campaign
+        dates = f"{MONTHS[c.start.month - 1]} {c.start.day}–{c.end.day}, {c.year}"
+        if c.start.month != c.end.month:
+            dates = f"{MONTHS[c.start.month - 1]} {c.start.day} – {MONTHS[c.end.month - 1]} "
+            dates += f"{c.end.day}, {c.year}"
+        intro = self.intro.format(campaign=c.name, dates=dates, theme=c.theme)
+        if chinese is None or not chinese.answered:
+            contact = k.contact(c.default_contact)
+            who = f"{contact.name} ({', '.join(contact.phones)})" if contact else c.name
+            return Answer(f"{intro}\n{self.fallback.format(contact=who)}", "fallback")
+        return Answer(
+            f"{intro}\n{chinese.text}", chinese.intent, chinese.sources, chinese.suggestions
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def _district_patterns(
+    names: tuple[tuple[str, ...], ...],
+) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each district (its names, official first) by the pinyin of its shortest name
+    (Wanzhou → 万州区)."""
+    table = char_pinyin()
+    patterns = []
+    for official, *aliases in names:
+        short = min((official, *aliases), key=len)
+        spelled = "".join(table.get(ch, "") for ch in short)
+        if len(spelled) >= 4:
+            patterns.append((re.compile(rf"\b{spelled}\b"), official))
+    return tuple(patterns)

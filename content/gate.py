@@ -1,0 +1,106 @@
+"""The answer gate: cards of a snapshot, and the choice between a card, the composed answer,
+an ask-back and the honest fallback, by calibrated confidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from content import wording as W
+from content.cards import ANSWER, ASK_BACK, Card, CardHit, CardIndex, load_cards
+from content.knowledge import Knowledge
+from content.reply_base import Reply
+
+ASK_BACK_CARDS = 3
+
+
+def card_values(k: Knowledge, settings: Mapping[str, object]) -> dict[str, object]:
+    """What card texts may name: the campaign's facts and the running bot's settings."""
+    by_role = {d.role: d for d in k.documents}
+    national = by_role.get("basis")
+    notice = by_role.get("notice")
+    return {
+        "campaign": k.campaign.name,
+        "hashtag": k.campaign.hashtag,
+        "national_issuer": national.issuer if national else "",
+        "national_title": national.title if national else "",
+        "national_number": national.number if national else "",
+        "notice_issuer": notice.issuer if notice else "",
+        "notice_title": notice.title if notice else "",
+        "notice_number": notice.number if notice else "",
+        **settings,
+    }
+
+
+def store_cards(k: Knowledge) -> list[Card]:
+    """Cards made from the store's own rows: each organizer, each FAQ entry."""
+    cards = [
+        Card(
+            id=o.id,
+            kind="fact",
+            title=f"{o.name}的全称是什么？",
+            text=W.ORGANIZER_CARD.format(
+                name=o.name, full_name=o.full_name, count=len(k.organizers)
+            ),
+            examples=(f"{o.name}全称", o.full_name, *(f"{a}全称" for a in o.aliases)),
+            needs=(o.name, o.full_name, *o.aliases),
+            overrides=False,
+        )
+        for o in k.organizers
+    ]
+    cards += [
+        Card(
+            id=f.id,
+            kind="faq",
+            title=f.question,
+            text=f.answer,
+            examples=tuple(f.keywords),
+            overrides=False,
+        )
+        for f in k.faqs
+    ]
+    return cards
+
+
+@dataclass
+class CardSet:
+    """The cards of one snapshot and their index."""
+
+    index: CardIndex
+
+    @classmethod
+    def build(cls, k: Knowledge, settings: Mapping[str, object], background: list[str]) -> CardSet:
+        cards = load_cards(card_values(k, settings)) + store_cards(k)
+        return cls(CardIndex(cards, background))
+
+    def rank(self, text: str) -> list[CardHit]:
+        return self.index.rank(text, limit=ASK_BACK_CARDS)
+
+
+def card_reply(card: Card) -> Reply:
+    intent = f"personal_{card.personal}" if card.personal else card.kind
+    return Reply(card.text, intent, (card.id,))
+
+
+def confident_card(hits: list[CardHit]) -> Card | None:
+    """The card that answers over the composed answer, if one is confident enough."""
+    if hits and hits[0].confidence >= ANSWER and hits[0].card.overrides:
+        return hits[0].card
+    return None
+
+
+def after_fallback(hits: list[CardHit], fallback: Reply) -> Reply:
+    """What to say instead of a fallback: a confident card, else an ask-back with the cards
+    in the middle band, else the fallback itself."""
+    if hits and hits[0].confidence >= ANSWER:
+        return card_reply(hits[0].card)
+    middle = [h.card for h in hits if h.confidence >= ASK_BACK]
+    if not middle:
+        return fallback
+    if len(middle) == 1:  # one likely card: say it, marked as a guess
+        card = middle[0]
+        text = W.ASK_BACK_ONE.format(title=card.title, text=card.text)
+        return Reply(text, "clarify", (card.id,), suggestions=(card.title,))
+    titles = tuple(c.title for c in middle[:ASK_BACK_CARDS])
+    lines = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
+    return Reply(W.ASK_BACK.format(lines=lines), "clarify", suggestions=titles)
