@@ -28,6 +28,7 @@ from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Cadence, Reminders
 from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
+from bot.personal import PersonalAnswers, card_settings
 from bot.runtime.leadership import Leadership
 from bot.runtime.lease import Lease
 from bot.runtime.logs import redact_secret
@@ -126,12 +127,21 @@ def build_services(
     clock = clock or system_clock(settings.tz)
     engine = open_store(settings)
     if answerer is None:
-        answerer = Answerer(engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir)
+        answerer = Answerer(
+            engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir, settings=card_settings()
+        )
     salt_setting = settings.user_hash_salt.get_secret_value() if settings.user_hash_salt else None
     link_rules = LinkRules.from_hosts(settings.video_hosts)
     people = People(engine, clock, settings.admin_ids)
     writer = GroupCommit(engine)
     subscriptions = Subscriptions(engine, clock)
+    submissions = SubmissionService(
+        engine,
+        clock,
+        link_rules,
+        fetcher or SafeFetcher(link_rules),
+        hashtag=campaign_hashtag(engine),
+    )
     outbox = Outbox(engine, clock)
     dispatcher = Dispatcher(
         outbox,
@@ -162,18 +172,13 @@ def build_services(
             ensure_salt(engine, salt_setting),
             writer=writer,
             observe=metrics.observe_answer,
+            personal=PersonalAnswers(submissions, subscriptions),
         ),
         clock=clock,
         button_texts=ShortKeys(),
         people=people,
         flood=FloodGate(settings.flood_messages, timedelta(seconds=settings.flood_seconds)),
-        submissions=SubmissionService(
-            engine,
-            clock,
-            link_rules,
-            fetcher or SafeFetcher(link_rules),
-            hashtag=campaign_hashtag(engine),
-        ),
+        submissions=submissions,
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=dispatcher,

@@ -347,3 +347,21 @@ SETTINGS_SAVED = "✅ 已保存，每日提醒时间 {digest_time}，区县 {dis
 SETTINGS_BAD_VALUE = (  # plain
     "看不懂“{value}”：请发送时间（如 08:30）或区县名称（如 渝中区）。"
 )
+
+# --- personal answers (plain text: they go out as answers, escaped) ---------------------------
+LIST_SEP = "、"
+PERSONAL_NO_SUBMISSIONS = (
+    "你还没有提交过作品。在视频平台发布时添加话题标签，再用 /submit 把链接发给我即可。"
+)
+PERSONAL_SUBMISSIONS = (
+    "你提交了{count}个作品（{counts}）：\n{lines}\n审核有结果时我会通知你；详情见 /mine。"
+)
+PERSONAL_SUBMISSION_LINE = "· {platform}《{title}》：{status}{reason}"
+PERSONAL_REASON = "（理由：{reason}）"
+PERSONAL_NOT_SUBSCRIBED = (
+    "你目前没有订阅每日提醒。发送 /subscribe 订阅，/settings 可修改提醒时间和区县。"
+)
+PERSONAL_SUBSCRIPTION = (
+    "你已订阅：每天 {time} 提醒，区县：{district}，主题：{topics}。"
+    "修改时间和区县用 /settings，改主题用 /subscribe，取消用 /unsubscribe。"
+)

@@ -128,14 +128,20 @@ class Answerer:
         cards = self._cards
         if cards is None or cards[0] is not knowledge:
             background = notice_texts(knowledge)
-            cards = self._cards = (knowledge, CardSet.build(knowledge, self._settings, background))
+            card_set = CardSet.build(
+                knowledge, self._settings, background, words=self._analyzer.segmenter.tokens
+            )
+            cards = self._cards = (knowledge, card_set)
         return cards[1]
 
     def _compose(self, knowledge: Knowledge, question: str, now: datetime) -> Answer:
         translated = self._english.translate(question, knowledge)
         if translated is not None:
             answer = self._reply(knowledge, translated, now) if translated else None
-            return self._english.answer(answer, knowledge)
+            if answer is None or not answer.answered:
+                return Answer(self._english.wrap(None, knowledge), "fallback")
+            text = self._english.wrap(answer.text, knowledge)
+            return Answer(text, answer.intent, answer.sources, answer.suggestions)
         return self._reply(knowledge, question, now)
 
     def _reply(self, knowledge: Knowledge, question: str, now: datetime) -> Answer:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from string import Formatter
@@ -28,6 +28,9 @@ _RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9/#@]+")
 # below, the card is not the question's subject.
 ANSWER = 0.55
 ASK_BACK = 0.4
+PRECISION_ONLY = 0.8
+"""A card explaining all of a question's words, without one example close to it, is a
+likely card but not a sure one."""
 WEAK_GRAM = 0.25
 """Weight of a bigram made of function characters (怎么, 什么, 可以 …): they shape a question
 rather than say what it is about."""
@@ -55,6 +58,16 @@ class Card:
 class CardHit:
     card: Card
     confidence: float
+
+
+def word_grams(words: Iterable[str]) -> Counter[str]:
+    """Segmented words and the character bigrams inside each (never across two words)."""
+    found: Counter[str] = Counter()
+    for word in words:
+        found.update(grams(word))
+        if len(word) > 2 and not word.isascii():
+            found[word] += 1
+    return found
 
 
 def grams(text: str) -> Counter[str]:
@@ -101,28 +114,37 @@ class CardIndex:
     """Scores questions against cards' examples (and titles)."""
 
     def __init__(
-        self, cards: Iterable[Card], background: Iterable[str] = (), ignore: Iterable[str] = ()
+        self,
+        cards: Iterable[Card],
+        background: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        words: Callable[[str], Iterable[str]] | None = None,
     ) -> None:
         """`background`: the store's other texts (the notice, events): a bigram they use
         often says little about whether a question is about a card."""
         self.cards = list(cards)
+        split = words
+        self._grams: Callable[[str], Counter[str]] = (
+            (lambda text: word_grams(split(text))) if split is not None else grams
+        )
         self._ignore = sorted({normalize(w) for w in ignore if w}, key=len, reverse=True)
         self._examples: list[list[Counter[str]]] = [
-            [grams(normalize(e)) for e in (c.title, *c.examples)] for c in self.cards
+            [self._grams(normalize(e)) for e in (c.title, *c.examples)] for c in self.cards
         ]
         df: Counter[str] = Counter()
         for examples in self._examples:
             df.update(set().union(*examples))
         n = len(self.cards)
         for text in background:
-            df.update(set(grams(normalize(text))))
+            df.update(set(self._grams(normalize(text))))
             n += 1
         n = max(n, 1)
         self._idf = {g: math.log(1 + n / d) for g, d in df.items()}
+        self._unknown = math.log(1 + n)  # a bigram nothing has: as telling as the rarest
         self._vocab = [set().union(*examples) for examples in self._examples]
 
     def _weight(self, gram: str) -> float:
-        idf = self._idf.get(gram, 1.0)
+        idf = self._idf.get(gram, self._unknown)
         if all(ch in _FUNCTION_CHARS for ch in gram):
             return idf * WEAK_GRAM
         return idf
@@ -135,7 +157,7 @@ class CardIndex:
     def rank(self, text: str, limit: int = 3) -> list[CardHit]:
         """The best cards for a normalized question, most confident first."""
         topic = self._strip(text)
-        query = grams(topic)
+        query = self._grams(topic)
         if not query:
             return []
         q_weight = sum(self._weight(g) for g in query)
@@ -152,6 +174,9 @@ class CardIndex:
             if not recall:
                 continue
             precision = sum(self._weight(g) for g in query if g in vocab) / q_weight
-            hits.append(CardHit(card, recall * (0.5 + 0.5 * precision)))
+            # A question close to one example, or one whose words the card's examples cover
+            # as a whole (a phrasing no example has).
+            confidence = max(recall * (0.5 + 0.5 * precision), precision * PRECISION_ONLY)
+            hits.append(CardHit(card, confidence))
         hits.sort(key=lambda h: -h.confidence)
         return hits[:limit]

@@ -7,15 +7,11 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from content.knowledge import Knowledge
 from content.typos import char_pinyin
-
-if TYPE_CHECKING:
-    from content.answers import Answer
 
 ENGLISH_FILE = Path(__file__).parent / "data" / "english.yaml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -70,22 +66,19 @@ class English:
                 text = text[: match.start()] + " " * len(match[0]) + text[match.end() :]
         return "".join(zh for _, zh in sorted(found))
 
-    def answer(self, chinese: Answer | None, k: Knowledge) -> Answer:
-        from content.answers import Answer
-
+    def wrap(self, chinese: str | None, k: Knowledge) -> str:
+        """The English reply around a Chinese answer (None: nothing found, the contact)."""
         c = k.campaign
         dates = f"{MONTHS[c.start.month - 1]} {c.start.day}–{c.end.day}, {c.year}"
         if c.start.month != c.end.month:
             dates = f"{MONTHS[c.start.month - 1]} {c.start.day} – {MONTHS[c.end.month - 1]} "
             dates += f"{c.end.day}, {c.year}"
         intro = self.intro.format(campaign=c.name, dates=dates, theme=c.theme)
-        if chinese is None or not chinese.answered:
+        if chinese is None:
             contact = k.contact(c.default_contact)
             who = f"{contact.name} ({', '.join(contact.phones)})" if contact else c.name
-            return Answer(f"{intro}\n{self.fallback.format(contact=who)}", "fallback")
-        return Answer(
-            f"{intro}\n{chinese.text}", chinese.intent, chinese.sources, chinese.suggestions
-        )
+            return f"{intro}\n{self.fallback.format(contact=who)}"
+        return f"{intro}\n{chinese}"
 
 
 @functools.lru_cache(maxsize=4)

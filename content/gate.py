@@ -3,7 +3,7 @@ an ask-back and the honest fallback, by calibrated confidence."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from content import wording as W
@@ -12,6 +12,8 @@ from content.knowledge import Knowledge
 from content.reply_base import Reply
 
 ASK_BACK_CARDS = 3
+ANSWER_BY_KIND = {"name": 0.85}
+"""A bare name (工商联) answers only when it is nearly all the question."""
 
 
 def card_values(k: Knowledge, settings: Mapping[str, object]) -> dict[str, object]:
@@ -34,20 +36,17 @@ def card_values(k: Knowledge, settings: Mapping[str, object]) -> dict[str, objec
 
 def store_cards(k: Knowledge) -> list[Card]:
     """Cards made from the store's own rows: each organizer, each FAQ entry."""
-    cards = [
-        Card(
-            id=o.id,
-            kind="fact",
-            title=f"{o.name}的全称是什么？",
-            text=W.ORGANIZER_CARD.format(
-                name=o.name, full_name=o.full_name, count=len(k.organizers)
-            ),
-            examples=(f"{o.name}全称", o.full_name, *(f"{a}全称" for a in o.aliases)),
-            needs=(o.name, o.full_name, *o.aliases),
-            overrides=False,
+    cards = []
+    for o in k.organizers:
+        text = W.ORGANIZER_CARD.format(name=o.name, full_name=o.full_name, count=len(k.organizers))
+        title = f"{o.name}的全称是什么？"
+        names = (o.name, *o.aliases)
+        cards.append(  # asked for by its full name: over whatever else the name matches
+            Card(o.id, "fact", title, text, tuple(f"{n}全称" for n in names), W.FULL_NAME_WORDS)
         )
-        for o in k.organizers
-    ]
+        cards.append(  # named alone: only where nothing else answers
+            Card(f"{o.id}-name", "name", title, text, names, names, overrides=False)
+        )
     cards += [
         Card(
             id=f.id,
@@ -69,9 +68,15 @@ class CardSet:
     index: CardIndex
 
     @classmethod
-    def build(cls, k: Knowledge, settings: Mapping[str, object], background: list[str]) -> CardSet:
+    def build(
+        cls,
+        k: Knowledge,
+        settings: Mapping[str, object],
+        background: list[str],
+        words: Callable[[str], Iterable[str]] | None = None,
+    ) -> CardSet:
         cards = load_cards(card_values(k, settings)) + store_cards(k)
-        return cls(CardIndex(cards, background))
+        return cls(CardIndex(cards, background, words=words))
 
     def rank(self, text: str) -> list[CardHit]:
         return self.index.rank(text, limit=ASK_BACK_CARDS)
@@ -79,6 +84,8 @@ class CardSet:
 
 def card_reply(card: Card) -> Reply:
     intent = f"personal_{card.personal}" if card.personal else card.kind
+    if intent == "name":
+        intent = "fact"
     return Reply(card.text, intent, (card.id,))
 
 
@@ -92,9 +99,9 @@ def confident_card(hits: list[CardHit]) -> Card | None:
 def after_fallback(hits: list[CardHit], fallback: Reply) -> Reply:
     """What to say instead of a fallback: a confident card, else an ask-back with the cards
     in the middle band, else the fallback itself."""
-    if hits and hits[0].confidence >= ANSWER:
+    if hits and hits[0].confidence >= ANSWER_BY_KIND.get(hits[0].card.kind, ANSWER):
         return card_reply(hits[0].card)
-    middle = [h.card for h in hits if h.confidence >= ASK_BACK]
+    middle = [h.card for h in hits if h.confidence >= ASK_BACK and h.card.kind != "name"]
     if not middle:
         return fallback
     if len(middle) == 1:  # one likely card: say it, marked as a guess
