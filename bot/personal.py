@@ -4,11 +4,14 @@ from their rows (the engine marks such answers with a `personal_…` intent)."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from bot import messages
-from bot.creators.submissions import SubmissionService
 from bot.outreach.subscriptions import TOPICS, Subscriptions
 from bot.store.models import DEFAULT_DIGEST_TIME
+
+if TYPE_CHECKING:  # the submission service pulls in the link fetcher: not for `kepubot ask`
+    from bot.creators.submissions import SubmissionService
 
 PERSONAL_PREFIX = "personal_"
 LISTED_SUBMISSIONS = 5

@@ -78,9 +78,10 @@ class Answerer:
         self._cards: tuple[Knowledge, CardSet] | None = None
 
     def warm_up(self) -> None:
-        """Load the segmenter, converter tables and snapshot (blocking; off the event loop)."""
+        """Load the segmenter, converter tables, snapshot and cards (blocking; off the event
+        loop)."""
         normalize("預熱")  # loads OpenCC's tables now rather than on a user's first question
-        self._snapshot()
+        self._card_set(self._snapshot())
 
     def reload(self) -> None:
         """Reload the content snapshot after an import or edit."""

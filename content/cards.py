@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Formatter
 
-import yaml
-
 from content.text import normalize
+from content.yamlfile import load_yaml
 
 CARDS_DIR = Path(__file__).parent / "data" / "cards"
 _RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9/#@]+")
@@ -92,7 +91,7 @@ def load_cards(values: Mapping[str, object], folder: Path = CARDS_DIR) -> list[C
     (the file's own `defaults` first)."""
     cards: list[Card] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path) or {}
         filled = {**(data.get("defaults") or {}), **values}
         for raw in data.get("cards") or []:
             cards.append(
@@ -111,7 +110,12 @@ def load_cards(values: Mapping[str, object], folder: Path = CARDS_DIR) -> list[C
 
 
 class CardIndex:
-    """Scores questions against cards' examples (and titles)."""
+    """Scores questions against cards' examples (and titles).
+
+    Everything that does not depend on the question is worked out once: each gram's weight,
+    each example's total weight, and postings from a gram to the examples and cards that
+    have it, so a question costs a walk over its own few grams' postings, not over every card.
+    """
 
     def __init__(
         self,
@@ -128,12 +132,13 @@ class CardIndex:
             (lambda text: word_grams(split(text))) if split is not None else grams
         )
         self._ignore = sorted({normalize(w) for w in ignore if w}, key=len, reverse=True)
-        self._examples: list[list[Counter[str]]] = [
-            [self._grams(normalize(e)) for e in (c.title, *c.examples)] for c in self.cards
+        self._needs = [tuple(normalize(w) for w in c.needs) for c in self.cards]
+        examples = [
+            [set(self._grams(normalize(e))) for e in (c.title, *c.examples)] for c in self.cards
         ]
         df: Counter[str] = Counter()
-        for examples in self._examples:
-            df.update(set().union(*examples))
+        for card_examples in examples:
+            df.update(set().union(*card_examples))
         n = len(self.cards)
         for text in background:
             df.update(set(self._grams(normalize(text))))
@@ -141,13 +146,32 @@ class CardIndex:
         n = max(n, 1)
         self._idf = {g: math.log(1 + n / d) for g, d in df.items()}
         self._unknown = math.log(1 + n)  # a bigram nothing has: as telling as the rarest
-        self._vocab = [set().union(*examples) for examples in self._examples]
+        self._weights: dict[str, float] = {}
+        # gram -> [(card, example, weight)], and gram -> cards whose examples have it
+        example_postings: dict[str, list[tuple[int, int, float]]] = {}
+        card_postings: dict[str, list[int]] = {}
+        self._totals: list[list[float]] = []
+        for c, card_examples in enumerate(examples):
+            totals = []
+            for e, example in enumerate(card_examples):
+                totals.append(sum(self._weight(g) for g in example))
+                for g in example:
+                    example_postings.setdefault(g, []).append((c, e, self._weight(g)))
+            self._totals.append(totals)
+            for g in set().union(*card_examples):
+                card_postings.setdefault(g, []).append(c)
+        self._example_postings = example_postings
+        self._card_postings = card_postings
 
     def _weight(self, gram: str) -> float:
-        idf = self._idf.get(gram, self._unknown)
-        if all(ch in _FUNCTION_CHARS for ch in gram):
-            return idf * WEAK_GRAM
-        return idf
+        weight = self._weights.get(gram)
+        if weight is None:
+            weight = self._idf.get(gram, self._unknown)
+            if all(ch in _FUNCTION_CHARS for ch in gram):
+                weight *= WEAK_GRAM
+            if gram in self._idf:  # the question's unknown grams are not kept
+                self._weights[gram] = weight
+        return weight
 
     def _strip(self, text: str) -> str:
         for word in self._ignore:
@@ -156,27 +180,33 @@ class CardIndex:
 
     def rank(self, text: str, limit: int = 3) -> list[CardHit]:
         """The best cards for a normalized question, most confident first."""
-        topic = self._strip(text)
-        query = self._grams(topic)
+        query = set(self._grams(self._strip(text)))
         if not query:
             return []
         q_weight = sum(self._weight(g) for g in query)
+        shared: dict[tuple[int, int], float] = {}
+        covered: dict[int, float] = {}
+        for g in query:
+            for c, e, weight in self._example_postings.get(g, ()):
+                shared[c, e] = shared.get((c, e), 0.0) + weight
+            for c in self._card_postings.get(g, ()):
+                covered[c] = covered.get(c, 0.0) + self._weights[g]
+        recall: dict[int, float] = {}
+        for (c, e), weight in shared.items():
+            total = self._totals[c][e]
+            if total:
+                recall[c] = max(recall.get(c, 0.0), weight / total)
         hits = []
-        for card, examples, vocab in zip(self.cards, self._examples, self._vocab, strict=True):
-            if card.needs and not any(normalize(w) in text for w in card.needs):
+        for c in sorted(recall):  # in card order, so that ties keep the cards' order
+            if not recall[c]:
                 continue
-            recall = 0.0
-            for example in examples:
-                total = sum(self._weight(g) for g in example)
-                if total:
-                    shared = sum(self._weight(g) for g in example if g in query)
-                    recall = max(recall, shared / total)
-            if not recall:
+            needs = self._needs[c]
+            if needs and not any(w in text for w in needs):
                 continue
-            precision = sum(self._weight(g) for g in query if g in vocab) / q_weight
+            precision = covered[c] / q_weight
             # A question close to one example, or one whose words the card's examples cover
             # as a whole (a phrasing no example has).
-            confidence = max(recall * (0.5 + 0.5 * precision), precision * PRECISION_ONLY)
-            hits.append(CardHit(card, confidence))
+            confidence = max(recall[c] * (0.5 + 0.5 * precision), precision * PRECISION_ONLY)
+            hits.append(CardHit(self.cards[c], confidence))
         hits.sort(key=lambda h: -h.confidence)
         return hits[:limit]

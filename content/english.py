@@ -3,15 +3,14 @@ a short English reply around the Chinese answer (content/data/english.yaml)."""
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from content.knowledge import Knowledge
 from content.typos import char_pinyin
+from content.yamlfile import load_yaml
 
 ENGLISH_FILE = Path(__file__).parent / "data" / "english.yaml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -40,7 +39,7 @@ class English:
 
     @classmethod
     def load(cls, path: Path = ENGLISH_FILE) -> English:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
         pairs = sorted(data["glossary"], key=lambda p: -len(p[0]))
         glossary = tuple(
             (re.compile(rf"\b{re.escape(str(en).lower())}\b"), str(zh)) for en, zh in pairs
@@ -59,7 +58,8 @@ class English:
         text = question.lower()
         found: list[tuple[int, str]] = []
         names = tuple((d.name, *d.aliases) for d in k.districts)
-        for pattern, chinese in (*self.glossary, *_district_patterns(names)):
+        table = k.fixer.pinyin if k.fixer is not None else None
+        for pattern, chinese in (*self.glossary, *_district_patterns(names, table)):
             match = pattern.search(text)
             if match:
                 found.append((match.start(), chinese))
@@ -81,17 +81,25 @@ class English:
         return f"{intro}\n{chinese}"
 
 
-@functools.lru_cache(maxsize=4)
+_PATTERNS: dict[tuple[tuple[str, ...], ...], tuple[tuple[re.Pattern[str], str], ...]] = {}
+
+
 def _district_patterns(
-    names: tuple[tuple[str, ...], ...],
+    names: tuple[tuple[str, ...], ...], table: Mapping[str, str] | None
 ) -> tuple[tuple[re.Pattern[str], str], ...]:
     """Each district (its names, official first) by the pinyin of its shortest name
-    (Wanzhou → 万州区)."""
-    table = char_pinyin()
+    (Wanzhou → 万州区); `table`: the snapshot's pinyin of every character, if it has one."""
+    found = _PATTERNS.get(names)
+    if found is not None:
+        return found
+    table = table if table is not None else char_pinyin()
     patterns = []
     for official, *aliases in names:
         short = min((official, *aliases), key=len)
         spelled = "".join(table.get(ch, "") for ch in short)
         if len(spelled) >= 4:
             patterns.append((re.compile(rf"\b{spelled}\b"), official))
-    return tuple(patterns)
+    if len(_PATTERNS) >= 4:  # a few snapshots' districts at most
+        _PATTERNS.clear()
+    found = _PATTERNS[names] = tuple(patterns)
+    return found

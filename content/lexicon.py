@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from content.segment import Segmenter
 from content.text import normalize
+from content.yamlfile import load_yaml
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 _WORDISH = re.compile(r"[\w\u3400-\u9fff]")
@@ -79,7 +78,7 @@ class Lexicon:
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     """Read the lexicon file (cached)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     intents = {
         name: {normalize(str(cue)): float(weight) for cue, weight in spec["cues"].items()}
         for name, spec in data["intents"].items()

@@ -27,6 +27,7 @@ from content.models import (
     Platform,
     ReportingRequirement,
 )
+from content.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def read_content(content_dir: Path) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for path in content_files(content_dir):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path) or {}
         except yaml.YAMLError as exc:
             raise ContentError(f"{path}: {exc}") from exc
         if not isinstance(data, dict):
