@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -67,6 +69,8 @@ class Knowledge:
     event_text: dict[str, str] = field(default_factory=dict)
     """Normalized title, category, audience and description of each event, for matching."""
     event_audience: dict[str, str] = field(default_factory=dict)
+    event_groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The lexicon's audiences each event declares (亲子家庭, 青少年 …)."""
     """Words of each FAQ's question and keywords (not its answer)."""
     """Content words of each event title (to tell whether a question names an event)."""
     index: Bm25Index | None = None
@@ -102,23 +106,25 @@ class Knowledge:
         span = min((last - first).days, MAX_INDEXED_EVENT_DAYS)
         return [first + timedelta(days=i) for i in range(max(span, 0) + 1)]
 
-    def audience_fit(self, forms: tuple[str, ...]) -> dict[str, bool]:
-        """For events with an audience: does it match any of `forms`? (memoized)"""
-        found = self._audience_fits.get(forms)
+    def audience_fit(self, audiences: tuple[str, ...]) -> dict[str, bool]:
+        """For events that declare an audience: is it one of `audiences` (the lexicon's
+        canonical names)? (memoized)"""
+        found = self._audience_fits.get(audiences)
         if found is None:
-            # Audiences repeat ("青少年", "公众"): decide once per distinct text.
-            verdicts = {a: any(f in a for f in forms) for a in set(self.event_audience.values())}
-            found = {ident: verdicts[a] for ident, a in self.event_audience.items()}
-            self._audience_fits[forms] = found
+            wanted = set(audiences)
+            found = {i: bool(wanted & groups) for i, groups in self.event_groups.items()}
+            self._audience_fits[audiences] = found
         return found
 
-    def audience_events(self, forms: tuple[str, ...], *, open_ones: bool = False) -> list[Event]:
-        """Events whose audience matches any of `forms`, by time; with `open_ones`, also
-        those that name no audience (memoized)."""
-        key = (*forms, str(open_ones))
+    def audience_events(
+        self, audiences: tuple[str, ...], *, open_ones: bool = False
+    ) -> list[Event]:
+        """Events that declare one of `audiences`, by time; with `open_ones`, also those
+        that name no audience (memoized)."""
+        key = (*audiences, str(open_ones))
         found = self._audience_events.get(key)
         if found is None:
-            fits = self.audience_fit(forms)
+            fits = self.audience_fit(audiences)
             found = [e for e in self.events if fits.get(e.id, open_ones)]
             self._audience_events[key] = found
         return found
@@ -189,7 +195,7 @@ def domain_words(k: Knowledge) -> list[str]:
     for organizer in k.organizers:
         words += [organizer.name, organizer.full_name, *organizer.aliases]
     for district in k.districts:
-        words += [district.name, *district.aliases]
+        words += district_forms(district.name, district.aliases)
     words += [c.name for c in k.contacts] + [v.name for v in k.venues]
     words += [e.title for e in k.events] + [e.venue for e in k.events if e.venue]
     return [normalize(w) for w in words if w]
@@ -219,6 +225,41 @@ def notice_texts(k: Knowledge) -> list[str]:
     return [normalize(t) for t in texts if t]
 
 
+_NATIONALITIES = (
+    "土家|苗|彝|藏|回|蒙古|壮|满|侗|瑶|白|哈尼|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|仫佬|羌|"
+    "布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|怒|德昂|保安|裕固|独龙|鄂伦春|鄂温克|达斡尔|布依|朝鲜|"
+    "哈萨克|维吾尔|塔吉克|柯尔克孜"
+)
+_ETHNIC_COUNTY = re.compile(rf"^(?P<stem>.+?)(?:(?:{_NATIONALITIES})族)+自治(?:县|州)$")
+
+
+def district_forms(name: str, aliases: Iterable[str] = ()) -> list[str]:
+    """A district's official name, its listed short names, and the common forms of an
+    autonomous county (石柱土家族自治县: 石柱自治县, 石柱县, 石柱)."""
+    forms = [name, *aliases]
+    county = _ETHNIC_COUNTY.match(name)
+    if county:
+        stem = county["stem"]
+        kind = name[-1]
+        peoples = re.findall(rf"(?:{_NATIONALITIES})族", name[len(stem) : -3])
+        forms += [f"{stem}{people}自治{kind}" for people in peoples]  # 彭水苗族自治县
+        forms += [f"{stem}自治{kind}", f"{stem}{kind}", stem]
+    return list(dict.fromkeys(f for f in forms if len(f) >= 2))
+
+
+def _venue_short_names(k: Knowledge) -> list[tuple[str, str, str]]:
+    """A venue named without its district (合川区钓鱼城街道社区科普馆: 钓鱼城街道社区科普馆),
+    where what is left still names only that venue."""
+    forms = sorted(k.district_names, key=len, reverse=True)
+    found: dict[str, set[str]] = defaultdict(set)
+    for venue in k.venues:
+        name = normalize(venue.name)
+        prefix = next((f for f in forms if name.startswith(f)), None)
+        if prefix and len(name) - len(prefix) >= 4:
+            found[name[len(prefix) :]].add(venue.id)
+    return [(short, "venue", ids.pop()) for short, ids in found.items() if len(ids) == 1]
+
+
 def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     rows: list[object] = [
         k.campaign,
@@ -243,7 +284,7 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for name in (activity.name, *activity.aliases):
             aliases.append((normalize(name), "activity", activity.id))
     for district in k.districts:
-        for name in (district.name, *district.aliases):
+        for name in district_forms(district.name, district.aliases):
             aliases.append((normalize(name), "district", district.name))
             k.district_names[normalize(name)] = district.name
     for contact in k.contacts:
@@ -265,6 +306,7 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     for venue in k.venues:
         aliases.append((normalize(venue.name), "venue", venue.id))
         k.venue_by_name[venue.name] = venue
+    aliases += _venue_short_names(k)
     aliases = [a for a in aliases if len(a[0]) >= 2]
     k.aliases = sorted(set(aliases), key=lambda a: (-len(a[0]), a[0], a[1], a[2]))
 
@@ -280,7 +322,9 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     for event in k.events:
         venue = k.venue_by_name.get(event.venue or "")
         for district in {event.district, venue.district if venue else None} - {None}:
-            by_district[district].append(event)  # type: ignore[index]
+            # filed under the official name, however the import spelled it (石柱县)
+            official = k.district_names.get(normalize(district or ""), district)
+            by_district[official].append(event)  # type: ignore[index]
     k.events_by_district = dict(by_district)
 
     k.organizer_faqs = frozenset(f.id for f in k.faqs if f.source == ORGANIZER)
@@ -289,6 +333,9 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for e in k.events
     }
     k.event_audience = {e.id: normalize(e.audience) for e in k.events if e.audience}
+    lexicon = analyzer.lexicon
+    by_text = {a: frozenset(lexicon.audiences_in(a)) for a in set(k.event_audience.values())}
+    k.event_groups = {ident: by_text[a] for ident, a in k.event_audience.items()}
     k.citywide_events = frozenset(
         e.id
         for e in k.events

@@ -41,11 +41,14 @@ class Lexicon:
         )
 
     asks_yesno: tuple[str, ...]
+    asks_upcoming: tuple[str, ...]
     audiences: dict[str, tuple[str, ...]]
     synonyms: dict[str, str]
     stop_words: frozenset[str]
     fillers: tuple[str, ...]
     event_kinds: frozenset[str]
+    vague_event_kinds: frozenset[str]
+    """Kinds that narrow nothing (活动, 好玩): any event is one."""
     video_platforms: tuple[str, ...]
     colloquial: tuple[tuple[str, str], ...]
     """Dialect and chat words and their standard forms, longest first."""
@@ -70,9 +73,23 @@ class Lexicon:
         """Sum of the weights of the intent's cue words found in `text`."""
         return sum(w for cue, w in self.intent_cues.get(intent, {}).items() if cue in text)
 
+    @cached_property
+    def _audience_forms(self) -> tuple[tuple[str, str], ...]:
+        pairs = {(f, name) for name, forms in self.audiences.items() for f in (name, *forms)}
+        return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair)))
+
     def audiences_in(self, text: str) -> list[str]:
-        """Canonical audiences named in the text (青少年, 大学生 …)."""
-        return [name for name, forms in self.audiences.items() if any(f in text for f in forms)]
+        """Canonical audiences named in the text (青少年, 大学生 …), in the lexicon's order.
+
+        Longer forms are read first and hide the shorter ones inside them: 大学生 is no
+        学生 of the 青少年, 亲子家庭 no 家庭 twice.
+        """
+        found = set()
+        for form, name in self._audience_forms:
+            if form in text:
+                found.add(name)
+                text = text.replace(form, "\0")
+        return [name for name in self.audiences if name in found]
 
 
 @lru_cache(maxsize=4)
@@ -102,11 +119,13 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             for group, names in data["activity_groups"].items()
         ),
         asks_yesno=words("asks_yesno"),
+        asks_upcoming=words("asks_upcoming"),
         audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
         synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},
         stop_words=frozenset(normalize(str(w)) for w in data["stop_words"]),
         fillers=tuple(sorted(words("fillers"), key=len, reverse=True)),
         event_kinds=frozenset(words("event_kinds")),
+        vague_event_kinds=frozenset(words("vague_event_kinds")),
         video_platforms=words("video_platforms"),
         colloquial=tuple(
             sorted(

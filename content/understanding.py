@@ -60,6 +60,10 @@ class Parsed:
     unknown_words: list[str] = field(default_factory=list)
     """Topic words no document of the store contains: the question is about something else."""
     part_of_day: str | None = None
+    upcoming: bool = False
+    """Asks what is still to come (还有哪些, 接下来): a window counts from today."""
+    event_terms: list[str] = field(default_factory=list)
+    """The topic's terms the events are searched with."""
     event_hits: list[Hit] = field(default_factory=list)
     doc_hits: list[Hit] = field(default_factory=list)
     intent: str = "fallback"
@@ -99,6 +103,19 @@ def _rank_mentions(p: Parsed) -> None:
         found.sort(key=lambda ident: rank.get(ident, len(rank)))
 
 
+def _covers_known(p: Parsed, k: Knowledge, hit: Hit) -> bool:
+    """The hit has every topic term that any event has (the rest are no event's words:
+    the tail of a colloquial name, 航天展到 → 航天)."""
+    index = k.event_index
+    if index is None or not p.event_terms:
+        return False
+    known = sum(index.idf(t) for t in p.event_terms)
+    unknown = sum(1 for t in p.event_terms if not index.idf(t))
+    if not known or not unknown:
+        return False
+    return hit.coverage * (known + unknown * index.unknown_idf) >= known * 0.999
+
+
 def _strong_event(p: Parsed, k: Knowledge) -> str | None:
     """The event a question names: its topic words are mostly the event's title words."""
     topic = set(p.topic_words)
@@ -113,6 +130,8 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
             top.coverage >= 0.5 and top.score >= 2.5 * runner_up
         ):
             return top.id  # one event clearly answers 'when/where is it'
+        if top.score >= 2.5 * runner_up and _covers_known(p, k, top):
+            return top.id  # 航天展到哪天结束: every word events use is this event's
     for hit in hits[:3]:
         title = k.title_words.get(hit.id, set())
         shared = topic & title
@@ -133,7 +152,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     if k.fixer is not None:
         text = k.fixer.fix(text, analyzer.segmenter.knows, analyzer.segmenter.tokens)
     ctx = DateContext.for_campaign(now.astimezone(k.tz), k.campaign.start)
-    mentions, _ = _scan_aliases(text, k)
+    mentions, unnamed = _scan_aliases(text, k)  # unnamed: without places' names
     date_text = text
     for alias, kind, _ident in k.aliases:
         if kind == "document" and alias in date_text:  # 〔2024〕28号 is a file number
@@ -142,7 +161,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     words = analyzer.words(rest)
     terms = analyzer.terms(rest)
     _, topic_text = _scan_aliases(rest, k)
-    for word in (k.campaign.short_name, *k.campaign.aliases):
+    for word in (k.campaign.short_name, *k.campaign.aliases, *lex.asks_upcoming):
         topic_text = topic_text.replace(normalize(word), " ")
     for forms in lex.audiences.values():
         for form in sorted(forms, key=len, reverse=True):
@@ -156,7 +175,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         words=words,
         terms=terms,
         mentions=mentions,
-        audiences=lex.audiences_in(text),
+        audiences=lex.audiences_in(unnamed),  # 社区科普馆 is a place, not an audience
         scores={name: lex.cue_score(name, text) for name in lex.intent_cues},
         asks_place=any(w in text for w in lex.asks_place),
         asks_time=any(w in text for w in lex.asks_time),
@@ -166,6 +185,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         asks_yesno=any(w in text for w in lex.asks_yesno)
         or text.rstrip("?？!！。 ~").endswith(("不", "没", "没有", "吗", "么")),
         part_of_day=part_of_day(text),
+        upcoming=any(w in text for w in lex.asks_upcoming),
     )
     asking = lex.question_words
     audience_words = {form for forms in lex.audiences.values() for form in forms}
@@ -186,14 +206,22 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     parsed.event_topic = [
         w
         for w in topic_of(head)
-        if w not in lex.event_kinds and w not in CITYWIDE_WORDS  # 线上 is a place, not a topic
+        if w not in CITYWIDE_WORDS  # 线上 is a place, not a topic
+        and w not in lex.vague_event_kinds
     ]
+    named_kind = next(
+        (kind for kind in sorted(lex.event_kinds, key=len, reverse=True) if kind in topic_text),
+        None,
+    )
+    if not parsed.event_topic and named_kind and named_kind not in lex.vague_event_kinds:
+        parsed.event_topic = [named_kind]  # 有什么讲座: the kind is what narrows
     if k.index is not None and k.event_index is not None and terms:
         topic_terms = [
             t
             for t in analyzer.terms(topic_text)
             if t not in asking and not any(ch.isdigit() for ch in t)
         ]
+        parsed.event_terms = list(dict.fromkeys(topic_terms))
         parsed.event_hits = k.event_index.search(topic_terms, limit=20)
         doc_terms = [t for t in terms if t not in asking]
         parsed.doc_hits = k.index.search(doc_terms, limit=5)
@@ -259,6 +287,13 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["events"] = s.get("events", 0) + 3
     if p.audiences and s.get("events", 0) >= 1:
         s["events"] += 1
+    if (
+        p.audiences
+        and k.events
+        and not p.topic_words
+        and (names_kind or any(w in p.text for w in lex.asks_list))
+    ):
+        s["events"] = s.get("events", 0) + 2  # 亲子活动有哪些: the events that declare it
     if any(w in p.text for w in ("有没有", "有什么", "有啥", "有哪些")) and any(
         p.text.rstrip("?？!！。 ").endswith(kind) for kind in lex.event_kinds
     ):
