@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -65,6 +65,8 @@ class Knowledge:
     venue_by_name: dict[str, Venue] = field(default_factory=dict)
     title_words: dict[str, set[str]] = field(default_factory=dict)
     faq_key_words: dict[str, set[str]] = field(default_factory=dict)
+    title_word_events: Counter[str] = field(default_factory=Counter)
+    """How many event titles have each title word (1: the word names that event)."""
     organizer_faqs: frozenset[str] = frozenset()
     event_text: dict[str, str] = field(default_factory=dict)
     """Normalized title, category, audience and description of each event, for matching."""
@@ -404,6 +406,7 @@ def _attach(k: Knowledge, text: TextIndex, analyzer: Analyzer, *, fresh: bool) -
         analyzer.segmenter.add_words(text.domain)
         analyzer.segmenter.add_words(text.vocabulary, domain=False)
     k.title_words = text.title_words
+    k.title_word_events = Counter(w for words in text.title_words.values() for w in words)
     k.faq_key_words = text.faq_key_words
     k.index = text.index
     k.event_index = text.event_index

@@ -42,6 +42,7 @@ class Lexicon:
 
     asks_yesno: tuple[str, ...]
     asks_upcoming: tuple[str, ...]
+    asks_existence: tuple[str, ...]
     audiences: dict[str, tuple[str, ...]]
     synonyms: dict[str, str]
     stop_words: frozenset[str]
@@ -120,6 +121,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         ),
         asks_yesno=words("asks_yesno"),
         asks_upcoming=words("asks_upcoming"),
+        asks_existence=words("asks_existence"),
         audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
         synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},
         stop_words=frozenset(normalize(str(w)) for w in data["stop_words"]),

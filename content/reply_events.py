@@ -309,6 +309,7 @@ class EventReplies(ReplyBase):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
         rules, unsaid = self._practical_answers(event, p.asks_practical)
+        unsaid += self._unsaid_aspects(event, p)
         lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
         if unsaid:
             lines.append(
@@ -317,6 +318,29 @@ class EventReplies(ReplyBase):
                 )
             )
         return self.reply("\n".join(lines), "event_detail", event.id, *(faq.id for faq in rules))
+
+    def _unsaid_aspects(self, event: Event, p: Parsed) -> list[str]:
+        """What a question asks about an event that nothing of the event's says (回放, 接驳车):
+        topic words outside its title, no character of which its texts have."""
+        if not p.asks_yesno:
+            return []
+        said = normalize(
+            " ".join(
+                filter(
+                    None,
+                    (event.title, event.category, event.audience, event.description, event.venue),
+                )
+            )
+        )
+        title = self.k.title_words.get(event.id, set())
+        return [
+            w
+            for w in p.topic_words
+            if w not in title
+            and w not in p.asks_practical
+            and w not in self.lexicon.stop_words
+            and not any(ch in said for ch in w)
+        ]
 
     def _practical_answers(self, event: Event, asked: list[str]) -> tuple[list[Faq], list[str]]:
         """For each practical word asked (免费, 预约 …): said in the event's own text, or by

@@ -8,7 +8,7 @@ from datetime import datetime
 from content.dates import DateContext, DateRange, parse_dates, part_of_day
 from content.knowledge import Knowledge
 from content.lexicon import Analyzer, Lexicon
-from content.models import Activity
+from content.models import Activity, Event
 from content.search import Hit
 from content.text import normalize
 from content.wording import CITYWIDE_WORDS
@@ -61,6 +61,8 @@ class Parsed:
     """Topic words no document of the store contains: the question is about something else."""
     part_of_day: str | None = None
     upcoming: bool = False
+    asks_existence: bool = False
+    """Asks whether there is any (有没有, 有吗): a list, not one event."""
     """Asks what is still to come (还有哪些, 接下来): a window counts from today."""
     event_terms: list[str] = field(default_factory=list)
     """The topic's terms the events are searched with."""
@@ -139,6 +141,19 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
             continue
         if len(shared) / len(title) >= 0.5 or len(shared) >= 2:
             return hit.id
+    if hits and not p.mentions.get("activity"):  # 观星会下雨还搞不搞
+        top = hits[0]
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        own = {w for w in topic & k.title_words.get(top.id, set()) if k.title_word_events[w] == 1}
+        # 有没有…: a list of some topic, unless the rest is something no text of the store has
+        # (云篆山观星会有没有接驳车)
+        event = k.get(Event, top.id)
+        own_text = k.event_text.get(top.id, "") + normalize(getattr(event, "venue", "") or "")
+        rest = {w for w in topic - own if w not in own_text}
+        about_it = not p.asks_existence or rest <= set(p.unknown_words)
+        named = len(topic) - len(rest)  # its title's own words, and words of its texts
+        if own and about_it and named / len(topic) >= 0.5 and top.score >= 2 * runner_up:
+            return top.id  # a word only this event's title has
     return None
 
 
@@ -158,6 +173,8 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         if kind == "document" and alias in date_text:  # 〔2024〕28号 is a file number
             date_text = date_text.replace(alias, " " * len(alias))
     dates, rest = parse_dates(date_text, ctx)
+    if dates is not None and dates.holiday:  # 中秋观星会: the festival may name an event too
+        rest = f"{rest} {dates.holiday}"
     words = analyzer.words(rest)
     terms = analyzer.terms(rest)
     _, topic_text = _scan_aliases(rest, k)
@@ -186,6 +203,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         or text.rstrip("?？!！。 ~").endswith(("不", "没", "没有", "吗", "么")),
         part_of_day=part_of_day(text),
         upcoming=any(w in text for w in lex.asks_upcoming),
+        asks_existence=any(w in text for w in (*lex.asks_list, *lex.asks_existence)),
     )
     asking = lex.question_words
     audience_words = {form for forms in lex.audiences.values() for form in forms}
@@ -207,6 +225,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         w
         for w in topic_of(head)
         if w not in CITYWIDE_WORDS  # 线上 is a place, not a topic
+        and not (dates is not None and w == dates.holiday)  # a date, not a topic
         and w not in lex.vague_event_kinds
     ]
     named_kind = next(
@@ -225,7 +244,6 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         parsed.event_hits = k.event_index.search(topic_terms, limit=20)
         doc_terms = [t for t in terms if t not in asking]
         parsed.doc_hits = k.index.search(doc_terms, limit=5)
-        parsed.strong_event = _strong_event(parsed, k)
         parsed.unknown_words = [
             w
             for w in parsed.topic_words
@@ -233,6 +251,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
             and not k.event_index.idf(w)
             and not any(w in c for c in lex.campaign_words)
         ]
+        parsed.strong_event = _strong_event(parsed, k)
         _rank_mentions(parsed)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
