@@ -135,6 +135,8 @@ WHAT_PLACE = "地点"
 WHAT_TIME = "时间"
 WHAT_PLACE_TIME = "时间和地点"
 ALL_DAY = "全天"
+NOW_WORDS = ("现在", "目前", "还能", "还可以", "来得及", "还来得及", "截止了", "过了", "晚了")
+"""Words that ask how things stand as of the clock."""
 CITYWIDE_WORDS = ("全市", "线上", "网上", "线上直播", "在家", "家里")
 SUGGEST_ACTIVITY = "{name}是什么？"
 SUGGEST_FAQ = "{question}"

@@ -1,0 +1,37 @@
+"""Notice answers that depend on the clock or on part of a unit's name: a reporting answer
+says how the deadline stands when the question asks about now; a contact is found by part of
+its unit's name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from content.answers import Answerer
+from tests.content.conftest import TZ
+
+
+@pytest.mark.parametrize(
+    ("now", "question", "said"),
+    [
+        (datetime(2024, 9, 26, 15, tzinfo=TZ), "总结材料是不是明天截止", "还有1天"),
+        (datetime(2024, 9, 28, 10, tzinfo=TZ), "活动总结现在还能报送吗", "已过"),
+        (datetime(2024, 9, 27, 9, tzinfo=TZ), "今天还来得及交总结材料吗", "今天就是"),
+    ],
+)
+def test_a_reporting_answer_says_how_the_deadline_stands_now(
+    notice_answerer: Answerer, now: datetime, question: str, said: str
+) -> None:
+    text = notice_answerer.answer(question, now).text
+    assert said in text and "9月27日" in text, text
+
+
+def test_a_reporting_answer_without_now_gives_no_countdown(notice_answerer: Answerer) -> None:
+    text = notice_answerer.answer("总结材料用什么格式", datetime(2024, 9, 28, tzinfo=TZ)).text
+    assert "已过" not in text and "PDF" in text
+
+
+def test_part_of_a_units_name_finds_its_contact(notice_answerer: Answerer) -> None:
+    text = notice_answerer.answer("普及部的联系电话", datetime(2024, 9, 10, tzinfo=TZ)).text
+    assert "63003153" in text and "63589698" not in text
