@@ -43,6 +43,7 @@ class Lexicon:
     asks_yesno: tuple[str, ...]
     asks_upcoming: tuple[str, ...]
     asks_existence: tuple[str, ...]
+    light_verbs: tuple[str, ...]
     audiences: dict[str, tuple[str, ...]]
     synonyms: dict[str, str]
     stop_words: frozenset[str]
@@ -71,8 +72,16 @@ class Lexicon:
         return frozenset(words)
 
     def cue_score(self, intent: str, text: str) -> float:
-        """Sum of the weights of the intent's cue words found in `text`."""
-        return sum(w for cue, w in self.intent_cues.get(intent, {}).items() if cue in text)
+        """Sum of the weights of the intent's cue words found in `text`, or in `text` without
+        its light verbs (一共搞几天 has the cue 一共几天), whichever is more."""
+        cues = self.intent_cues.get(intent, {})
+        score = sum(w for cue, w in cues.items() if cue in text)
+        bare = text
+        for verb in self.light_verbs:
+            bare = bare.replace(verb, "")
+        if bare != text:
+            score = max(score, sum(w for cue, w in cues.items() if cue in bare))
+        return score
 
     @cached_property
     def _audience_forms(self) -> tuple[tuple[str, str], ...]:
@@ -122,6 +131,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         asks_yesno=words("asks_yesno"),
         asks_upcoming=words("asks_upcoming"),
         asks_existence=words("asks_existence"),
+        light_verbs=tuple(sorted(words("light_verbs"), key=len, reverse=True)),
         audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
         synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},
         stop_words=frozenset(normalize(str(w)) for w in data["stop_words"]),

@@ -35,3 +35,13 @@ def test_a_reporting_answer_without_now_gives_no_countdown(notice_answerer: Answ
 def test_part_of_a_units_name_finds_its_contact(notice_answerer: Answerer) -> None:
     text = notice_answerer.answer("普及部的联系电话", datetime(2024, 9, 10, tzinfo=TZ)).text
     assert "63003153" in text and "63589698" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("科普日一共搞几天", "11天"), ("科普日总共举办几天", "11天"), ("你能干啥", "/help")],
+)
+def test_light_verbs_and_dialect_keep_the_cue(
+    notice_answerer: Answerer, question: str, said: str
+) -> None:
+    assert said in notice_answerer.answer(question, datetime(2024, 9, 10, tzinfo=TZ)).text
