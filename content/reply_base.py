@@ -92,6 +92,16 @@ class ReplyBase:
     def compose(self, p: Parsed) -> Reply:
         handler: Callable[[Parsed], Reply] = getattr(self, f"on_{p.intent}", self.on_retrieval)
         reply = handler(p)
+        also = getattr(self, f"on_{p.also_intent}", None) if p.also_intent else None
+        if also is not None:
+            second = also(p)
+            if second.text not in reply.text and reply.text not in second.text:
+                reply = Reply(
+                    f"{reply.text}\n{second.text}",
+                    reply.intent,
+                    tuple(dict.fromkeys(reply.sources + second.sources)),
+                    reply.suggestions,
+                )
         if reply.intent in _NOTED_INTENTS and (p.asks_practical or p.asks_specifics):
             # The answer says what the notice has; say plainly what it does not.
             what = W.LIST_SEP.join(p.asks_practical) if p.asks_practical else W.SPECIFICS

@@ -19,7 +19,7 @@ from content.reply_base import (
     md,
     ymd,
 )
-from content.text import normalize
+from content.text import longest_shared, normalize
 from content.understanding import Parsed
 
 
@@ -241,7 +241,7 @@ class NoticeReplies(ReplyBase):
             for name in (self.c.short_name, *self.c.aliases):  # the campaign names no unit
                 asked = asked.replace(normalize(name), " ")
             shared = [
-                (_longest_shared(asked, normalize(c.role + c.organization)), c) for c in contacts
+                (longest_shared(asked, normalize(c.role + c.organization)), c) for c in contacts
             ]
             best = max((n for n, _ in shared), default=0)
             units = [c for n, c in shared if n == best]
@@ -389,20 +389,6 @@ _ORG_LIKE = re.compile(
 
 UNIT_NAME_CHARS = 3
 """A run this long of a unit's name in a question names the unit."""
-
-
-def _longest_shared(a: str, b: str) -> int:
-    """Length of the longest run of characters both texts have."""
-    best = 0
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        row = [0] * (len(b) + 1)
-        for j, other in enumerate(b, 1):
-            if ch == other:
-                row[j] = previous[j - 1] + 1
-                best = max(best, row[j])
-        previous = row
-    return best
 
 
 def _asks_about_now(p: Parsed) -> bool:

@@ -69,3 +69,17 @@ def normalize(text: str) -> str:
 def has_cjk(text: str) -> bool:
     """True when the text holds at least one Chinese character."""
     return bool(_CJK.search(text))
+
+
+def longest_shared(a: str, b: str) -> int:
+    """Length of the longest run of characters both texts have."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        row = [0] * (len(b) + 1)
+        for j, other in enumerate(b, 1):
+            if ch == other:
+                row[j] = previous[j - 1] + 1
+                best = max(best, row[j])
+        previous = row
+    return best

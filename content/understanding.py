@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,12 @@ SCORED_INTENTS = (
     "dates",
 )
 MIN_INTENT_SCORE = 1.5
+SURE_CUE = 2.5
+QUOTE_MIN_CHARS = 4
+_QUOTED = re.compile(r"[“\"「『‘'](?P<quote>[^”\"」』’']+)[”\"」』’']")
+JOINABLE_INTENTS = ("theme", "guiding", "dates", "organizers", "platform", "documents")
+"""Facts of the notice that a question may ask for two at a time."""
+JOINING_WORDS = ("和", "以及", "还有", "跟", "与", "及")
 EVENT_SLOT_KINDS = ("district", "venue")
 
 
@@ -69,6 +76,8 @@ class Parsed:
     event_hits: list[Hit] = field(default_factory=list)
     doc_hits: list[Hit] = field(default_factory=list)
     intent: str = "fallback"
+    also_intent: str | None = None
+    """A second fact the question asks for (主题和指导思想), answered after the first."""
 
     def first(self, kind: str) -> str | None:
         found = self.mentions.get(kind)
@@ -267,6 +276,8 @@ def _is_only(text: str, words: tuple[str, ...]) -> bool:
 def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     """The intent, by a short cascade of sure signals, then the best cue score."""
     s = dict(p.scores)
+    if _quotes_part_of(p.raw, k.campaign.theme):
+        s["theme"] = s.get("theme", 0) + 3  # a part of the theme quoted: the whole of it
     events_cue = s.get("events", 0)
     if not any(ch.isalnum() for ch in p.text):
         return "help"
@@ -373,10 +384,29 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         if s.get(special, 0) > s.get(best, 0):
             return special
     if s.get(best, 0) >= MIN_INTENT_SCORE:
+        p.also_intent = _second_intent(p, s, best)
         return best
     if _about_campaign(p, k) and not p.words:
         return "overview"
     return "retrieval"
+
+
+def _second_intent(p: Parsed, s: dict[str, float], best: str) -> str | None:
+    """A second fact asked with 和/还有 (主题和指导思想), when its cue is as sure as a
+    question's own."""
+    if best not in JOINABLE_INTENTS or not any(w in p.text for w in JOINING_WORDS):
+        return None
+    others = [name for name in JOINABLE_INTENTS if name != best and s.get(name, 0) >= SURE_CUE]
+    return max(others, key=lambda name: s[name], default=None)
+
+
+def _quotes_part_of(question: str, text: str) -> bool:
+    """The question quotes a piece of `text` (“协力建设科技强国”前面那半句是什么)."""
+    whole = normalize(text).replace(" ", "")
+    return any(
+        len(q) >= QUOTE_MIN_CHARS and q in whole
+        for q in (normalize(m["quote"]).replace(" ", "") for m in _QUOTED.finditer(question))
+    )
 
 
 def _bare_slot_question(p: Parsed) -> bool:

@@ -1,6 +1,6 @@
-"""Notice answers that depend on the clock or on part of a unit's name: a reporting answer
-says how the deadline stands when the question asks about now; a contact is found by part of
-its unit's name."""
+"""Reading notice questions: a reporting answer says how the deadline stands when the question
+asks about now; a contact is found by part of its unit's name; cues survive light verbs and
+dialect; two facts asked together are both answered; a quoted piece of the theme asks for it."""
 
 from __future__ import annotations
 
@@ -45,3 +45,20 @@ def test_light_verbs_and_dialect_keep_the_cue(
     notice_answerer: Answerer, question: str, said: str
 ) -> None:
     assert said in notice_answerer.answer(question, datetime(2024, 9, 10, tzinfo=TZ)).text
+
+
+def test_two_facts_asked_together_are_both_answered(notice_answerer: Answerer) -> None:
+    text = notice_answerer.answer(
+        "今年的主题和指导思想分别是什么", datetime(2024, 9, 10, tzinfo=TZ)
+    )
+    assert "提升全民科学素质" in text.text and "指导思想" in text.text
+
+
+def test_one_fact_asked_is_answered_alone(notice_answerer: Answerer) -> None:
+    text = notice_answerer.answer("今年的主题是什么", datetime(2024, 9, 10, tzinfo=TZ)).text
+    assert "提升全民科学素质" in text and "指导思想" not in text
+
+
+def test_a_quoted_piece_of_the_theme_asks_for_the_theme(notice_answerer: Answerer) -> None:
+    answer = notice_answerer.answer("“建设科技强国”的上一句是啥", datetime(2024, 9, 10, tzinfo=TZ))
+    assert "提升全民科学素质" in answer.text
