@@ -203,7 +203,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         mentions=mentions,
         audiences=lex.audiences_in(unnamed),  # 社区科普馆 is a place, not an audience
         scores={name: lex.cue_score(name, text) for name in lex.intent_cues},
-        asks_place=any(w in text for w in lex.asks_place),
+        asks_place=any(w in text.replace("哪些", "") for w in lex.asks_place),  # 在哪些平台
         asks_time=any(w in text for w in lex.asks_time),
         asks_practical=[w for w in lex.asks_practical if w in text],
         asks_count=any(w in text for w in lex.asks_count),

@@ -70,6 +70,12 @@ events:
     district: 全市
     audience: 公众
     description: 视频号直播。
+  - id: t-creators
+    title: 千万IP创科普：短视频拍摄课
+    start: 2024-09-20T19:00:00+08:00
+    end: 2024-09-20T20:00:00+08:00
+    venue: 线上
+    district: 全市
   - id: t-double-ninth
     title: 银发健康科普讲座
     start: 2024-10-11T09:30:00+08:00
@@ -251,6 +257,11 @@ def test_a_distinctive_word_of_a_title_names_the_event(
 def test_a_description_word_finds_the_event(answerer: Answerer) -> None:
     text = answerer.answer("有哪些直播活动", _at(date(2024, 9, 10))).text
     assert "院士谈深海探测" in text and "机器人编程工作坊" not in text
+
+
+def test_which_ones_is_no_place_question(answerer: Answerer) -> None:
+    answer = answerer.answer("千万IP创科普能在哪些平台发", _at(date(2024, 9, 10)))
+    assert "抖音" in answer.text and answer.intent != "event_detail", answer.text
 
 
 # -- slots do not take over ----------------------------------------------------------------
