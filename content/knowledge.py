@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -85,6 +86,8 @@ class Knowledge:
     _audience_fits: dict[tuple[str, ...], dict[str, bool]] = field(default_factory=dict)
     _audience_events: dict[tuple[str, ...], list[Event]] = field(default_factory=dict)
     events_by_district: dict[str, list[Event]] = field(default_factory=dict)
+    citywide_events: frozenset[str] = frozenset()
+    """Events in the whole city or online (全市, 线上)."""
     activity_audience_text: dict[str, str] = field(default_factory=dict)
     """Normalized audience and description of each activity (who it is for)."""
     """Events by district, their own or their venue's."""
@@ -142,8 +145,11 @@ class Knowledge:
         return sorted(seen.values(), key=lambda e: (e.start, e.title))
 
 
-def _load_all(session: Session, model: type, *order: object) -> list:
-    statement = select(model)
+_Row = TypeVar("_Row")
+
+
+def _load_all(session: Session, model: type[_Row], *order: Any) -> list[_Row]:
+    statement: Any = select(model)
     if order:
         statement = statement.order_by(*order)
     return list(session.exec(statement).all())
@@ -302,9 +308,9 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     for platform in k.campaign.creator_platforms:
         aliases.append((normalize(platform), "creator_platform", platform))
     for document in k.documents:
-        for name in (document.number, document.title):
-            if name:
-                aliases.append((normalize(name), "document", document.id))
+        for label in (document.number, document.title):
+            if label:
+                aliases.append((normalize(label), "document", document.id))
     for venue in k.venues:
         aliases.append((normalize(venue.name), "venue", venue.id))
         k.venue_by_name[venue.name] = venue
@@ -322,11 +328,11 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     }
     by_district: dict[str, list[Event]] = defaultdict(list)
     for event in k.events:
-        venue = k.venue_by_name.get(event.venue or "")
-        for district in {event.district, venue.district if venue else None} - {None}:
-            # filed under the official name, however the import spelled it (石柱县)
-            official = k.district_names.get(normalize(district or ""), district)
-            by_district[official].append(event)  # type: ignore[index]
+        at = k.venue_by_name.get(event.venue or "")
+        spellings = (event.district, at.district if at else None)
+        # filed under the official name, however the import spelled it (石柱县)
+        for official in {k.district_names.get(normalize(s), s) for s in spellings if s}:
+            by_district[official].append(event)
     k.events_by_district = dict(by_district)
 
     k.organizer_faqs = frozenset(f.id for f in k.faqs if f.source == ORGANIZER)
@@ -459,12 +465,17 @@ def _search_docs(k: Knowledge, analyzer: Analyzer) -> list[SearchDoc]:
         )
     for p in k.platforms:
         docs.append(SearchDoc(p.id, "platform", terms((p.name, 3), (p.description, 1))))
-    for c in k.contacts:
+    for contact in k.contacts:
         docs.append(
             SearchDoc(
-                c.id,
+                contact.id,
                 "contact",
-                terms((c.name, 3), (c.role, 2), (c.organization, 1), (" ".join(c.topics), 1)),
+                terms(
+                    (contact.name, 3),
+                    (contact.role, 2),
+                    (contact.organization, 1),
+                    (" ".join(contact.topics), 1),
+                ),
             )
         )
     for f in k.faqs:

@@ -156,7 +156,7 @@ class Analyzer:
         self.lexicon = lexicon
         self._field_terms: dict[str, list[str]] = {}
         # One question is segmented several ways (words, terms, topics): remember recent texts.
-        self.words = lru_cache(maxsize=512)(self._words)  # type: ignore[method-assign]
+        self.words = lru_cache(maxsize=512)(self._words)
         self.tokens = lru_cache(maxsize=512)(self._tokens)
 
     def _tokens(self, normalized: str) -> tuple[str, ...]:
@@ -211,5 +211,5 @@ class Analyzer:
     def forget_fields(self) -> None:
         """Drop the memos: field terms of a build, and segmentations made with old words."""
         self._field_terms.clear()
-        self.words.cache_clear()  # type: ignore[attr-defined]
+        self.words.cache_clear()
         self.tokens.cache_clear()

@@ -160,8 +160,8 @@ def seed(engine: Engine, content_dir: Path = DEFAULT_CONTENT_DIR) -> bool:
     rows = build_rows(read_content(content_dir))
     with session_scope(engine) as session:
         for model in (Campaign, *_LIST_TABLES.values()):
-            session.exec(delete(model))  # type: ignore[call-overload]
-        session.exec(delete(Faq).where(Faq.source == SHIPPED))  # type: ignore[call-overload]
+            session.exec(delete(model))  # type: ignore[arg-type]
+        session.exec(delete(Faq).where(Faq.source == SHIPPED))  # type: ignore[arg-type]
         clashes = set(session.exec(select(Faq.id)).all()) & {
             r.id for r in rows if isinstance(r, Faq)
         }

@@ -53,7 +53,7 @@ def to_simplified(text: str) -> str:
     chars = _traditional_chars()
     if chars is not None and chars.isdisjoint(text):
         return text
-    return _converter().convert(text)
+    return str(_converter().convert(text))
 
 
 def normalize(text: str) -> str:
