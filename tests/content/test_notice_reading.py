@@ -62,3 +62,8 @@ def test_one_fact_asked_is_answered_alone(notice_answerer: Answerer) -> None:
 def test_a_quoted_piece_of_the_theme_asks_for_the_theme(notice_answerer: Answerer) -> None:
     answer = notice_answerer.answer("“建设科技强国”的上一句是啥", datetime(2024, 9, 10, tzinfo=TZ))
     assert "提升全民科学素质" in answer.text
+
+
+def test_when_the_notice_was_sent_out(notice_answerer: Answerer) -> None:
+    text = notice_answerer.answer("这份文件是几月几日发的", datetime(2024, 9, 10, tzinfo=TZ)).text
+    assert "2024年8月21日" in text, text
