@@ -73,6 +73,8 @@ class Knowledge:
     """Normalized title, category, audience and description of each event, for matching."""
     event_audience: dict[str, str] = field(default_factory=dict)
     event_groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    open_events: list[Event] = field(default_factory=list)
+    """Events that declare no audience (open to anyone), by time."""
     """The lexicon's audiences each event declares (亲子家庭, 青少年 …)."""
     """Words of each FAQ's question and keywords (not its answer)."""
     """Content words of each event title (to tell whether a question names an event)."""
@@ -341,6 +343,7 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for e in k.events
     }
     k.event_audience = {e.id: normalize(e.audience) for e in k.events if e.audience}
+    k.open_events = [e for e in k.events if e.id not in k.event_audience]
     lexicon = analyzer.lexicon
     by_text = {a: frozenset(lexicon.audiences_in(a)) for a in set(k.event_audience.values())}
     k.event_groups = {ident: by_text[a] for ident, a in k.event_audience.items()}

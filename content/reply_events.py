@@ -96,6 +96,10 @@ class EventReplies(ReplyBase):
         topic = self._topic_events(p, narrowed=bool(rng or districts or venues or citywide))
         events = self._matching(p, rng, districts, venues, citywide, topic)
         scope = self._scope(p, rng, districts, venues, citywide)
+        if topic is not None:  # what narrowed the list is said: none for 量子 is not none at all
+            words = self._topic_words(p, narrowed=bool(rng or districts or venues or citywide))
+            shown = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+            scope += W.EVENTS_ABOUT.format(words=W.LIST_SEP.join(shown))  # 机器人, not 机器
         if events:
             text = W.EVENTS_FOUND.format(
                 scope=scope, count=len(events), lines=self.event_lines(events)
@@ -148,13 +152,15 @@ class EventReplies(ReplyBase):
         if venues:
             names = {v.name for v in venues}
             events = [e for e in events if e.venue in names]
-        if p.audiences:  # events that declare the audience, and those open to anyone
+        if p.audiences:  # events that declare the audience, then those that declare none
             wanted = tuple(p.audiences)
-            if len(events) == len(self.k.events):  # all events: the memoized list
-                events = self.k.audience_events(wanted, open_ones=True)
+            if len(events) == len(self.k.events):  # all events: the memoized lists
+                events = self.k.audience_events(wanted) + self.k.open_events
             else:
                 fits = self.k.audience_fit(wanted)
-                events = [e for e in events if fits.get(e.id, True)]
+                events = [e for e in events if fits.get(e.id)] + [
+                    e for e in events if e.id not in fits
+                ]
         if p.part_of_day:  # 今晚, 下午: events starting in that part of the day
             low, high = PART_HOURS[p.part_of_day]
             events = [
@@ -172,11 +178,14 @@ class EventReplies(ReplyBase):
         Once a date or place narrows the list, a kind of event (讲座, 展览) is no topic; the
         campaign's own words (科普) never are.
         """
-        kinds = self.kinds if narrowed else frozenset()
-        campaign = self.lexicon.campaign_words
-        if not [w for w in p.event_topic if w not in kinds and w not in campaign]:
+        if not self._topic_words(p, narrowed=narrowed):
             return None
         return {h.id for h in p.event_hits if h.coverage >= 0.5}
+
+    def _topic_words(self, p: Parsed, *, narrowed: bool) -> list[str]:
+        kinds = self.kinds if narrowed else frozenset()
+        campaign = self.lexicon.campaign_words
+        return [w for w in p.event_topic if w not in kinds and w not in campaign]
 
     def _scope(
         self,
@@ -219,10 +228,21 @@ class EventReplies(ReplyBase):
         f = self.facts()
         lines = [W.EVENTS_NONE.format(scope=scope)]
         if rng:
-            elsewhen = self._matching(p, None, districts, venues, citywide, topic)
-            counts = Counter(
-                d for e in elsewhen for d in self.k.event_days(e) if not rng.start <= d <= rng.end
-            )
+            if (
+                districts
+                or venues
+                or citywide
+                or topic is not None
+                or p.audiences
+                or p.part_of_day
+            ):
+                elsewhen = self._matching(p, None, districts, venues, citywide, topic)
+                counts = Counter(d for e in elsewhen for d in self.k.event_days(e))
+            else:  # the date alone: the day index has the counts
+                counts = Counter({d: len(evs) for d, evs in self.k.events_by_day.items()})
+            for day in list(counts):
+                if rng.start <= day <= rng.end:
+                    del counts[day]
             near = sorted(counts, key=lambda d: (abs((d - rng.start).days), d))[:3]
             if near:
                 lines.append(

@@ -217,6 +217,20 @@ def test_a_longer_audience_word_hides_the_shorter_one_inside_it(answerer: Answer
     assert "机器人编程工作坊" not in text  # 大学生 is no 学生 of the 青少年
 
 
+def test_events_that_declare_the_audience_come_before_those_open_to_anyone(
+    answerer: Answerer,
+) -> None:
+    text = answerer.answer("亲子活动有哪些", _at(date(2024, 9, 10))).text
+    declared = max(text.index("月相观察夜"), text.index("科学绘本亲子共读"))
+    assert declared < text.index("千万IP创科普：短视频拍摄课")  # declares no audience
+
+
+def test_none_on_a_topic_says_the_topic(answerer: Answerer) -> None:
+    text = answerer.answer("9月21日有机器人的活动吗", _at(date(2024, 9, 10))).text
+    assert text.startswith("没有找到9月21日与“机器人”相关的活动"), text
+    assert "9月16日（1场）" in text
+
+
 def test_a_place_name_is_no_audience(answerer: Answerer) -> None:
     text = answerer.answer("北碚区青少年创客空间有什么活动", _at(date(2024, 9, 10))).text
     assert "机器人编程工作坊" in text and "面向" not in text
