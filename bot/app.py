@@ -35,6 +35,7 @@ from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Cadence, Reminders
 from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
+from bot.personal import PersonalAnswers, card_settings
 from bot.runtime.http import QuietApplication, http_server
 from bot.runtime.leadership import Leadership
 from bot.runtime.lease import Lease
@@ -141,12 +142,21 @@ def build_services(
     clock = clock or system_clock(settings.tz)
     engine = open_store(settings)
     if answerer is None:
-        answerer = Answerer(engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir)
+        answerer = Answerer(
+            engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir, settings=card_settings()
+        )
     salt_setting = settings.user_hash_salt.get_secret_value() if settings.user_hash_salt else None
     link_rules = LinkRules.from_hosts(settings.video_hosts)
     people = People(engine, clock, settings.admin_ids)
     writer = GroupCommit(engine)
     subscriptions = Subscriptions(engine, clock)
+    submissions = SubmissionService(
+        engine,
+        clock,
+        link_rules,
+        fetcher or SafeFetcher(link_rules),
+        hashtag=campaign_hashtag(engine),
+    )
     outbox = Outbox(engine, clock)
     dispatcher = Dispatcher(
         outbox,
@@ -179,6 +189,7 @@ def build_services(
             salt,
             writer=writer,
             observe=metrics.observe_answer,
+            personal=PersonalAnswers(submissions, subscriptions),
         ),
         clock=clock,
         button_texts=ShortKeys(),
@@ -186,13 +197,7 @@ def build_services(
         flood=FloodGate(settings.flood_messages, flood_window),
         address_flood=FloodGate(settings.web_address_flood_messages, flood_window),
         visitors=Visitors(salt),
-        submissions=SubmissionService(
-            engine,
-            clock,
-            link_rules,
-            fetcher or SafeFetcher(link_rules),
-            hashtag=campaign_hashtag(engine),
-        ),
+        submissions=submissions,
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=dispatcher,

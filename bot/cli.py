@@ -116,13 +116,16 @@ def ask(now: datetime | None, as_json: bool, question: tuple[str, ...]) -> None:
     printf '主题是什么\\n怎么报名\\n' | kepubot ask --json
     """
     settings = _settings(quiet=True)
+    from bot.personal import card_settings
     from content.answers import Answerer
 
     engine = _open_store(settings)
     tz = settings.tz
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=tz)
-    answerer = Answerer(engine, tz=tz, cache_dir=settings.jieba_cache_dir)
+    answerer = Answerer(
+        engine, tz=tz, cache_dir=settings.jieba_cache_dir, settings=card_settings()
+    )
     answerer.warm_up()
     for number, text in enumerate(_questions(question)):
         answer = answerer.answer(text, now or datetime.now(tz))

@@ -517,3 +517,22 @@ WECHAT_UNSUPPORTED = "抱歉，我暂时只能看懂文字消息，请用文字�
 WECHAT_MORE_KEYWORD = "更多"
 WECHAT_MORE_HINT = "（内容较长，回复「更多」查看后续）"
 WECHAT_NO_MORE = "没有更多内容了，请继续提问。"
+
+
+# --- personal answers (plain text: they go out as answers, escaped) ---------------------------
+LIST_SEP = "、"
+PERSONAL_NO_SUBMISSIONS = (
+    "你还没有提交过作品。在视频平台发布时添加话题标签，再用 /submit 把链接发给我即可。"
+)
+PERSONAL_SUBMISSIONS = (
+    "你提交了{count}个作品（{counts}）：\n{lines}\n审核有结果时我会通知你；详情见 /mine。"
+)
+PERSONAL_SUBMISSION_LINE = "· {platform}《{title}》：{status}{reason}"
+PERSONAL_REASON = "（理由：{reason}）"
+PERSONAL_NOT_SUBSCRIBED = (
+    "你目前没有订阅每日提醒。发送 /subscribe 订阅，/settings 可修改提醒时间和区县。"
+)
+PERSONAL_SUBSCRIPTION = (
+    "你已订阅：每天 {time} 提醒，区县：{district}，主题：{topics}。"
+    "修改时间和区县用 /settings，改主题用 /subscribe，取消用 /unsubscribe。"
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import secrets
 import time
@@ -26,6 +27,7 @@ from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Reminders
 from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
+from bot.personal import PersonalAnswers
 from bot.runtime.leadership import Leadership
 from bot.runtime.lease import Lease
 from bot.runtime.metrics import Metrics
@@ -82,8 +84,10 @@ class QuestionService:
         *,
         writer: GroupCommit,
         observe: Callable[[Answer, float], None] | None = None,
+        personal: PersonalAnswers | None = None,
     ) -> None:
         self._engine = engine
+        self._personal = personal
         self._writer = writer
         self._answerer = answerer
         self._clock = clock
@@ -102,6 +106,10 @@ class QuestionService:
         question = " ".join(question.split())
         now = self._clock()
         answer = self._answerer.answer(question, now)
+        if user_id is not None and self._personal is not None:
+            own = self._personal.answer(answer.intent, user_id)
+            if own is not None:  # about the asker's own rows, not the cached general card
+                answer = dataclasses.replace(answer, text=own)
         if question:
             self._record(question, answer, user_id, channel, now)
         if self._observe is not None:

@@ -6,7 +6,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from content.compose import Composer
-from content.knowledge import Knowledge, load_knowledge
+from content.english import English
+from content.gate import CardSet, after_fallback, card_reply, confident_card
+from content.knowledge import Knowledge, load_knowledge, notice_texts
 from content.lexicon import Analyzer, load_lexicon
 from content.models import Event
 from content.seed import content_revision
@@ -54,8 +56,19 @@ class Answerer:
     process changed the content (an import from the CLI while the bot runs).
     """
 
-    def __init__(self, engine: Engine, *, tz: ZoneInfo, cache_dir: Path) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        tz: ZoneInfo,
+        cache_dir: Path,
+        settings: Mapping[str, object] | None = None,
+    ) -> None:
+        """`settings`: values the feature cards name (digest_time …), from the running bot;
+        the cards' own defaults otherwise."""
         self._engine = engine
+        self._settings = dict(settings or {})
+        self._english = English.load()
         self._tz = tz
         self._analyzer = Analyzer(Segmenter(cache_dir), load_lexicon())
         self._cache = SnapshotCache(cache_dir)
@@ -63,11 +76,13 @@ class Answerer:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self._answers: tuple[Knowledge, Callable[[str, datetime], Answer]] | None = None
+        self._cards: tuple[Knowledge, CardSet] | None = None
 
     def warm_up(self) -> None:
-        """Load the segmenter, converter tables and snapshot (blocking; off the event loop)."""
+        """Load the segmenter, converter tables, snapshot and cards (blocking; off the event
+        loop)."""
         normalize("預熱")  # loads OpenCC's tables now rather than on a user's first question
-        self._snapshot()
+        self._card_set(self._snapshot())
 
     def reload(self) -> None:
         """Reload the content snapshot after an import or edit."""
@@ -115,10 +130,37 @@ class Answerer:
             answers = self._answers = (knowledge, functools.lru_cache(ANSWERS_REMEMBERED)(compose))
         return answers[1](question, now.replace(second=0, microsecond=0))
 
+    def _card_set(self, knowledge: Knowledge) -> CardSet:
+        cards = self._cards
+        if cards is None or cards[0] is not knowledge:
+            background = notice_texts(knowledge)
+            card_set = CardSet.build(
+                knowledge, self._settings, background, words=self._analyzer.segmenter.tokens
+            )
+            cards = self._cards = (knowledge, card_set)
+        return cards[1]
+
     def _compose(self, knowledge: Knowledge, question: str, now: datetime) -> Answer:
-        card = knowledge.faq_by_question.get(question_key(question))
-        if card is not None:  # the very question an organizer answered (from chat or a file)
-            return Answer(card.answer, "faq", (card.id,))
+        faq = knowledge.faq_by_question.get(question_key(question))
+        if faq is not None:  # the very question an organizer answered (from chat or a file)
+            return Answer(faq.answer, "faq", (faq.id,))
+        translated = self._english.translate(question, knowledge)
+        if translated is not None:
+            answer = self._reply(knowledge, translated, now) if translated else None
+            if answer is None or not answer.answered:
+                return Answer(self._english.wrap(None, knowledge), "fallback")
+            text = self._english.wrap(answer.text, knowledge)
+            return Answer(text, answer.intent, answer.sources, answer.suggestions)
+        return self._reply(knowledge, question, now)
+
+    def _reply(self, knowledge: Knowledge, question: str, now: datetime) -> Answer:
         parsed = parse_question(question, now, knowledge, self._analyzer)
-        reply = Composer(knowledge, now, self._analyzer.lexicon).compose(parsed)
+        hits = self._card_set(knowledge).rank(parsed.text)
+        card = confident_card(hits)
+        if card is not None:
+            reply = card_reply(card)
+        else:
+            reply = Composer(knowledge, now, self._analyzer.lexicon).compose(parsed)
+            if reply.intent == "fallback":
+                reply = after_fallback(hits, reply)
         return Answer(reply.text, reply.intent, reply.sources, reply.suggestions)

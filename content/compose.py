@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from content import wording as W
 from content.models import (
     Activity,
@@ -137,7 +139,8 @@ class Composer(NoticeReplies, ActivityReplies, EventReplies):
         lines.append(W.EVENT_NOT_LISTED_ASK.format(contact=self.contact_text()))
         suggestions = [W.SUGGEST_EVENT.format(title=title) for title in titles]
         suggestions.append(W.RELATED_QUESTIONS["events"].format(**self.facts()))
-        return self.reply("\n".join(lines), "fallback", suggestions=tuple(suggestions[:3]))
+        reply = self.reply("\n".join(lines), "fallback", suggestions=tuple(suggestions[:3]))
+        return dataclasses.replace(reply, settled=True)
 
 
 def _char_pairs(text: str) -> set[str]:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from lunardate import LunarDate
+
 _CN_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -81,12 +83,49 @@ _RELATIVE = {
     "昨日": -1,
 }
 _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
-_HOLIDAYS = {
-    "国庆": ((10, 1), (10, 7)),
-    "元旦": ((1, 1), (1, 1)),
-    "劳动节": ((5, 1), (5, 5)),
-    "五一": ((5, 1), (5, 5)),
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A festival by its rule: a day of the lunar or the solar calendar, and how many days
+    the question means (国庆 is the golden week)."""
+
+    month: int
+    day: int
+    lunar: bool = False
+    days: int = 1
+
+    def window(self, year: int) -> tuple[date, date] | None:
+        """The festival's dates in `year` (None outside the lunar calendar's range)."""
+        if self.lunar:
+            try:
+                first = LunarDate(year, self.month, self.day).to_solar_date()
+            except ValueError:
+                return None
+        else:
+            first = date(year, self.month, self.day)
+        return first, first + timedelta(days=self.days - 1)
+
+
+HOLIDAYS = {
+    "中秋": Holiday(8, 15, lunar=True),
+    "重阳": Holiday(9, 9, lunar=True),
+    "七夕": Holiday(7, 7, lunar=True),
+    "端午": Holiday(5, 5, lunar=True),
+    "元宵": Holiday(1, 15, lunar=True),
+    "春节": Holiday(1, 1, lunar=True, days=7),
+    "过年": Holiday(1, 1, lunar=True, days=7),
+    "国庆": Holiday(10, 1, days=7),
+    "十一": Holiday(10, 1, days=7),
+    "元旦": Holiday(1, 1),
+    "劳动节": Holiday(5, 1, days=5),
+    "五一": Holiday(5, 1, days=5),
 }
+"""Festivals by name; their dates come from the lunar calendar of the campaign's year."""
+_HOLIDAY_RE = re.compile(
+    "(?P<name>" + "|".join(sorted(HOLIDAYS, key=len, reverse=True)) + ")"
+    r"(?:节|假期|小长假|长假|放假|期间|当天|那天|黄金周)*"
+)
 
 
 _PARTS = (
@@ -119,6 +158,8 @@ class DateRange:
     start: date
     end: date
     relative: bool = False
+    holiday: str | None = None
+    """The festival the question named (中秋), if it named one."""
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -267,12 +308,19 @@ def _week(text: str, ctx: DateContext) -> _Found:
 
 
 def _holiday(text: str, ctx: DateContext) -> _Found:
-    for name, ((m1, d1), (m2, d2)) in _HOLIDAYS.items():
-        index = text.find(name)
-        if index >= 0:
-            year = ctx.default_year
-            return DateRange(date(year, m1, d1), date(year, m2, d2)), (index, index + len(name))
+    for match in _HOLIDAY_RE.finditer(text):
+        if match["name"] == "十一" and not _looks_like_national_day(text, match):
+            continue  # 十一 is also the number eleven (一共十一天)
+        window = HOLIDAYS[match["name"]].window(ctx.default_year)
+        if window is not None:
+            return DateRange(*window, holiday=match["name"]), match.span()
     return None
+
+
+def _looks_like_national_day(text: str, match: re.Match[str]) -> bool:
+    after = text[match.end("name") : match.end("name") + 1]
+    before = text[max(match.start() - 1, 0) : match.start()]
+    return after not in "天日号月点个场项届期次" and not before.isdigit() and before != "第"
 
 
 def _day_only(text: str, ctx: DateContext) -> _Found:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from content.db import session_scope
 from content.models import ORGANIZER, Event, Faq, FaqChange, Venue
@@ -306,7 +306,7 @@ def _parse_import(raw: bytes, name: str, tz: ZoneInfo) -> ImportBatch:
     sections, problems = _csv_sections(text, name) if is_csv else _yaml_sections(text, name)
     batch = ImportBatch()
     seen: set[tuple[str, str]] = set()
-    specs = {"events": EventIn, "venues": VenueIn, "faqs": FaqIn}
+    specs: dict[str, type[_Record]] = {"events": EventIn, "venues": VenueIn, "faqs": FaqIn}
     for section, items in sections.items():
         for where, item in items:
             if not isinstance(item, dict):
@@ -322,6 +322,7 @@ def _parse_import(raw: bytes, name: str, tz: ZoneInfo) -> ImportBatch:
                         **record.model_dump(exclude={"id"}),
                     )
                 else:
+                    assert isinstance(record, FaqIn)
                     row = _faq_row(record)
             except ValidationError as exc:
                 for err in exc.errors():
@@ -424,7 +425,7 @@ def _export_when(value: datetime, tz: ZoneInfo, all_day: bool) -> str:
 def export_data(engine: Engine, tz: ZoneInfo) -> str:
     """Organizers' events, venues and FAQs as YAML in the import format."""
     with Session(engine) as session:  # a read: no write lock
-        events = session.exec(select(Event).order_by(Event.start, Event.id)).all()
+        events = session.exec(select(Event).order_by(col(Event.start), col(Event.id))).all()
         venues = session.exec(select(Venue).order_by(Venue.name)).all()
         faqs = session.exec(select(Faq).where(Faq.source == ORGANIZER).order_by(Faq.id)).all()
         changes = session.exec(select(FaqChange).order_by(FaqChange.id)).all()  # type: ignore[arg-type]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -63,12 +66,18 @@ class Knowledge:
     venue_by_name: dict[str, Venue] = field(default_factory=dict)
     title_words: dict[str, set[str]] = field(default_factory=dict)
     faq_key_words: dict[str, set[str]] = field(default_factory=dict)
+    title_word_events: Counter[str] = field(default_factory=Counter)
+    """How many event titles have each title word (1: the word names that event)."""
     organizer_faqs: frozenset[str] = frozenset()
     faq_by_question: dict[str, Faq] = field(default_factory=dict)
     """Organizers' FAQ cards by `question_key` of their question: asked again, answered so."""
     event_text: dict[str, str] = field(default_factory=dict)
     """Normalized title, category, audience and description of each event, for matching."""
     event_audience: dict[str, str] = field(default_factory=dict)
+    event_groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    open_events: list[Event] = field(default_factory=list)
+    """Events that declare no audience (open to anyone), by time."""
+    """The lexicon's audiences each event declares (亲子家庭, 青少年 …)."""
     """Words of each FAQ's question and keywords (not its answer)."""
     """Content words of each event title (to tell whether a question names an event)."""
     index: Bm25Index | None = None
@@ -81,6 +90,8 @@ class Knowledge:
     _audience_fits: dict[tuple[str, ...], dict[str, bool]] = field(default_factory=dict)
     _audience_events: dict[tuple[str, ...], list[Event]] = field(default_factory=dict)
     events_by_district: dict[str, list[Event]] = field(default_factory=dict)
+    citywide_events: frozenset[str] = frozenset()
+    """Events in the whole city or online (全市, 线上)."""
     activity_audience_text: dict[str, str] = field(default_factory=dict)
     """Normalized audience and description of each activity (who it is for)."""
     """Events by district, their own or their venue's."""
@@ -104,23 +115,25 @@ class Knowledge:
         span = min((last - first).days, MAX_INDEXED_EVENT_DAYS)
         return [first + timedelta(days=i) for i in range(max(span, 0) + 1)]
 
-    def audience_fit(self, forms: tuple[str, ...]) -> dict[str, bool]:
-        """For events with an audience: does it match any of `forms`? (memoized)"""
-        found = self._audience_fits.get(forms)
+    def audience_fit(self, audiences: tuple[str, ...]) -> dict[str, bool]:
+        """For events that declare an audience: is it one of `audiences` (the lexicon's
+        canonical names)? (memoized)"""
+        found = self._audience_fits.get(audiences)
         if found is None:
-            # Audiences repeat ("青少年", "公众"): decide once per distinct text.
-            verdicts = {a: any(f in a for f in forms) for a in set(self.event_audience.values())}
-            found = {ident: verdicts[a] for ident, a in self.event_audience.items()}
-            self._audience_fits[forms] = found
+            wanted = set(audiences)
+            found = {i: bool(wanted & groups) for i, groups in self.event_groups.items()}
+            self._audience_fits[audiences] = found
         return found
 
-    def audience_events(self, forms: tuple[str, ...], *, open_ones: bool = False) -> list[Event]:
-        """Events whose audience matches any of `forms`, by time; with `open_ones`, also
-        those that name no audience (memoized)."""
-        key = (*forms, str(open_ones))
+    def audience_events(
+        self, audiences: tuple[str, ...], *, open_ones: bool = False
+    ) -> list[Event]:
+        """Events that declare one of `audiences`, by time; with `open_ones`, also those
+        that name no audience (memoized)."""
+        key = (*audiences, str(open_ones))
         found = self._audience_events.get(key)
         if found is None:
-            fits = self.audience_fit(forms)
+            fits = self.audience_fit(audiences)
             found = [e for e in self.events if fits.get(e.id, open_ones)]
             self._audience_events[key] = found
         return found
@@ -136,8 +149,11 @@ class Knowledge:
         return sorted(seen.values(), key=lambda e: (e.start, e.title))
 
 
-def _load_all(session: Session, model: type, *order: object) -> list:
-    statement = select(model)
+_Row = TypeVar("_Row")
+
+
+def _load_all(session: Session, model: type[_Row], *order: Any) -> list[_Row]:
+    statement: Any = select(model)
     if order:
         statement = statement.order_by(*order)
     return list(session.exec(statement).all())
@@ -191,7 +207,7 @@ def domain_words(k: Knowledge) -> list[str]:
     for organizer in k.organizers:
         words += [organizer.name, organizer.full_name, *organizer.aliases]
     for district in k.districts:
-        words += [district.name, *district.aliases]
+        words += district_forms(district.name, district.aliases)
     words += [c.name for c in k.contacts] + [v.name for v in k.venues]
     words += [e.title for e in k.events] + [e.venue for e in k.events if e.venue]
     return [normalize(w) for w in words if w]
@@ -199,6 +215,14 @@ def domain_words(k: Knowledge) -> list[str]:
 
 def store_texts(k: Knowledge) -> list[str]:
     """Every text of the store that questions are matched against, normalized."""
+    return notice_texts(k) + [
+        normalize(" ".join(filter(None, (e.title, e.category, e.audience, e.description))))
+        for e in k.events
+    ]
+
+
+def notice_texts(k: Knowledge) -> list[str]:
+    """The store's texts but its events, normalized."""
     c = k.campaign
     texts = [c.name, c.theme, c.period_note, c.guiding_thought, c.goal, c.recipients]
     for a in k.activities:
@@ -210,10 +234,42 @@ def store_texts(k: Knowledge) -> list[str]:
     texts += [f"{x.role} {x.organization} {' '.join(x.topics)}" for x in k.contacts]
     texts += [f"{f.question} {f.answer} {' '.join(f.keywords)}" for f in k.faqs]
     texts += [" ".join(filter(None, (v.name, v.kind, v.description))) for v in k.venues]
-    texts += [
-        " ".join(filter(None, (e.title, e.category, e.audience, e.description))) for e in k.events
-    ]
     return [normalize(t) for t in texts if t]
+
+
+_NATIONALITIES = (
+    "土家|苗|彝|藏|回|蒙古|壮|满|侗|瑶|白|哈尼|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|仫佬|羌|"
+    "布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|怒|德昂|保安|裕固|独龙|鄂伦春|鄂温克|达斡尔|布依|朝鲜|"
+    "哈萨克|维吾尔|塔吉克|柯尔克孜"
+)
+_ETHNIC_COUNTY = re.compile(rf"^(?P<stem>.+?)(?:(?:{_NATIONALITIES})族)+自治(?:县|州)$")
+
+
+def district_forms(name: str, aliases: Iterable[str] = ()) -> list[str]:
+    """A district's official name, its listed short names, and the common forms of an
+    autonomous county (石柱土家族自治县: 石柱自治县, 石柱县, 石柱)."""
+    forms = [name, *aliases]
+    county = _ETHNIC_COUNTY.match(name)
+    if county:
+        stem = county["stem"]
+        kind = name[-1]
+        peoples = re.findall(rf"(?:{_NATIONALITIES})族", name[len(stem) : -3])
+        forms += [f"{stem}{people}自治{kind}" for people in peoples]  # 彭水苗族自治县
+        forms += [f"{stem}自治{kind}", f"{stem}{kind}", stem]
+    return list(dict.fromkeys(f for f in forms if len(f) >= 2))
+
+
+def _venue_short_names(k: Knowledge) -> list[tuple[str, str, str]]:
+    """A venue named without its district (合川区钓鱼城街道社区科普馆: 钓鱼城街道社区科普馆),
+    where what is left still names only that venue."""
+    forms = sorted(k.district_names, key=len, reverse=True)
+    found: dict[str, set[str]] = defaultdict(set)
+    for venue in k.venues:
+        name = normalize(venue.name)
+        prefix = next((f for f in forms if name.startswith(f)), None)
+        if prefix and len(name) - len(prefix) >= 4:
+            found[name[len(prefix) :]].add(venue.id)
+    return [(short, "venue", ids.pop()) for short, ids in found.items() if len(ids) == 1]
 
 
 def _derive(k: Knowledge, analyzer: Analyzer) -> None:
@@ -240,7 +296,7 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for name in (activity.name, *activity.aliases):
             aliases.append((normalize(name), "activity", activity.id))
     for district in k.districts:
-        for name in (district.name, *district.aliases):
+        for name in district_forms(district.name, district.aliases):
             aliases.append((normalize(name), "district", district.name))
             k.district_names[normalize(name)] = district.name
     for contact in k.contacts:
@@ -256,12 +312,13 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     for platform in k.campaign.creator_platforms:
         aliases.append((normalize(platform), "creator_platform", platform))
     for document in k.documents:
-        for name in (document.number, document.title):
-            if name:
-                aliases.append((normalize(name), "document", document.id))
+        for label in (document.number, document.title):
+            if label:
+                aliases.append((normalize(label), "document", document.id))
     for venue in k.venues:
         aliases.append((normalize(venue.name), "venue", venue.id))
         k.venue_by_name[venue.name] = venue
+    aliases += _venue_short_names(k)
     aliases = [a for a in aliases if len(a[0]) >= 2]
     k.aliases = sorted(set(aliases), key=lambda a: (-len(a[0]), a[0], a[1], a[2]))
 
@@ -275,9 +332,11 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     }
     by_district: dict[str, list[Event]] = defaultdict(list)
     for event in k.events:
-        venue = k.venue_by_name.get(event.venue or "")
-        for district in {event.district, venue.district if venue else None} - {None}:
-            by_district[district].append(event)  # type: ignore[index]
+        at = k.venue_by_name.get(event.venue or "")
+        spellings = (event.district, at.district if at else None)
+        # filed under the official name, however the import spelled it (石柱县)
+        for official in {k.district_names.get(normalize(s), s) for s in spellings if s}:
+            by_district[official].append(event)
     k.events_by_district = dict(by_district)
 
     k.organizer_faqs = frozenset(f.id for f in k.faqs if f.source == ORGANIZER)
@@ -289,6 +348,10 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for e in k.events
     }
     k.event_audience = {e.id: normalize(e.audience) for e in k.events if e.audience}
+    k.open_events = [e for e in k.events if e.id not in k.event_audience]
+    lexicon = analyzer.lexicon
+    by_text = {a: frozenset(lexicon.audiences_in(a)) for a in set(k.event_audience.values())}
+    k.event_groups = {ident: by_text[a] for ident, a in k.event_audience.items()}
     k.citywide_events = frozenset(
         e.id
         for e in k.events
@@ -357,6 +420,7 @@ def _attach(k: Knowledge, text: TextIndex, analyzer: Analyzer, *, fresh: bool) -
         analyzer.segmenter.add_words(text.domain)
         analyzer.segmenter.add_words(text.vocabulary, domain=False)
     k.title_words = text.title_words
+    k.title_word_events = Counter(w for words in text.title_words.values() for w in words)
     k.faq_key_words = text.faq_key_words
     k.index = text.index
     k.event_index = text.event_index
@@ -409,12 +473,17 @@ def _search_docs(k: Knowledge, analyzer: Analyzer) -> list[SearchDoc]:
         )
     for p in k.platforms:
         docs.append(SearchDoc(p.id, "platform", terms((p.name, 3), (p.description, 1))))
-    for c in k.contacts:
+    for contact in k.contacts:
         docs.append(
             SearchDoc(
-                c.id,
+                contact.id,
                 "contact",
-                terms((c.name, 3), (c.role, 2), (c.organization, 1), (" ".join(c.topics), 1)),
+                terms(
+                    (contact.name, 3),
+                    (contact.role, 2),
+                    (contact.organization, 1),
+                    (" ".join(contact.topics), 1),
+                ),
             )
         )
     for f in k.faqs:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from content.segment import Segmenter
 from content.text import normalize
+from content.yamlfile import load_yaml
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 _WORDISH = re.compile(r"[\w\u3400-\u9fff]")
@@ -42,11 +41,16 @@ class Lexicon:
         )
 
     asks_yesno: tuple[str, ...]
+    asks_upcoming: tuple[str, ...]
+    asks_existence: tuple[str, ...]
+    light_verbs: tuple[str, ...]
     audiences: dict[str, tuple[str, ...]]
     synonyms: dict[str, str]
     stop_words: frozenset[str]
     fillers: tuple[str, ...]
     event_kinds: frozenset[str]
+    vague_event_kinds: frozenset[str]
+    """Kinds that narrow nothing (活动, 好玩): any event is one."""
     video_platforms: tuple[str, ...]
     colloquial: tuple[tuple[str, str], ...]
     """Dialect and chat words and their standard forms, longest first."""
@@ -68,18 +72,40 @@ class Lexicon:
         return frozenset(words)
 
     def cue_score(self, intent: str, text: str) -> float:
-        """Sum of the weights of the intent's cue words found in `text`."""
-        return sum(w for cue, w in self.intent_cues.get(intent, {}).items() if cue in text)
+        """Sum of the weights of the intent's cue words found in `text`, or in `text` without
+        its light verbs (一共搞几天 has the cue 一共几天), whichever is more."""
+        cues = self.intent_cues.get(intent, {})
+        score = sum(w for cue, w in cues.items() if cue in text)
+        bare = text
+        for verb in self.light_verbs:
+            bare = bare.replace(verb, "")
+        if bare != text:
+            score = max(score, sum(w for cue, w in cues.items() if cue in bare))
+        return score
+
+    @cached_property
+    def _audience_forms(self) -> tuple[tuple[str, str], ...]:
+        pairs = {(f, name) for name, forms in self.audiences.items() for f in (name, *forms)}
+        return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair)))
 
     def audiences_in(self, text: str) -> list[str]:
-        """Canonical audiences named in the text (青少年, 大学生 …)."""
-        return [name for name, forms in self.audiences.items() if any(f in text for f in forms)]
+        """Canonical audiences named in the text (青少年, 大学生 …), in the lexicon's order.
+
+        Longer forms are read first and hide the shorter ones inside them: 大学生 is no
+        学生 of the 青少年, 亲子家庭 no 家庭 twice.
+        """
+        found = set()
+        for form, name in self._audience_forms:
+            if form in text:
+                found.add(name)
+                text = text.replace(form, "\0")
+        return [name for name in self.audiences if name in found]
 
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     """Read the lexicon file (cached)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     intents = {
         name: {normalize(str(cue)): float(weight) for cue, weight in spec["cues"].items()}
         for name, spec in data["intents"].items()
@@ -103,11 +129,15 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             for group, names in data["activity_groups"].items()
         ),
         asks_yesno=words("asks_yesno"),
+        asks_upcoming=words("asks_upcoming"),
+        asks_existence=words("asks_existence"),
+        light_verbs=tuple(sorted(words("light_verbs"), key=len, reverse=True)),
         audiences={k: tuple(normalize(f) for f in v) for k, v in data["audiences"].items()},
         synonyms={normalize(str(k)): normalize(str(v)) for k, v in data["synonyms"].items()},
         stop_words=frozenset(normalize(str(w)) for w in data["stop_words"]),
         fillers=tuple(sorted(words("fillers"), key=len, reverse=True)),
         event_kinds=frozenset(words("event_kinds")),
+        vague_event_kinds=frozenset(words("vague_event_kinds")),
         video_platforms=words("video_platforms"),
         colloquial=tuple(
             sorted(
@@ -126,7 +156,7 @@ class Analyzer:
         self.lexicon = lexicon
         self._field_terms: dict[str, list[str]] = {}
         # One question is segmented several ways (words, terms, topics): remember recent texts.
-        self.words = lru_cache(maxsize=512)(self._words)  # type: ignore[method-assign]
+        self.words = lru_cache(maxsize=512)(self._words)
         self.tokens = lru_cache(maxsize=512)(self._tokens)
 
     def _tokens(self, normalized: str) -> tuple[str, ...]:
@@ -181,5 +211,5 @@ class Analyzer:
     def forget_fields(self) -> None:
         """Drop the memos: field terms of a build, and segmentations made with old words."""
         self._field_terms.clear()
-        self.words.cache_clear()  # type: ignore[attr-defined]
+        self.words.cache_clear()
         self.tokens.cache_clear()

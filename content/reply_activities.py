@@ -36,7 +36,7 @@ class ActivityReplies(ReplyBase):
         mentioned = [self._activity(i) for i in p.mentions.get("activity", [])]
         group = self.lexicon.activity_group(t)
         lists_group = group is not None and any(w in t for w in self.lexicon.asks_list)
-        if mentioned and lists_group and all(a.kind == "key" for a in mentioned):
+        if group and mentioned and lists_group and all(a.kind == "key" for a in mentioned):
             return self.activity_group(group)  # 系列特色活动一共几项
         if len(mentioned) > 1 and not (p.asks_place or p.asks_time):
             return self.activities_brief(mentioned)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from content import wording as W
 from content.knowledge import Knowledge
 from content.lexicon import Lexicon
+from content.models import Activity, Event, Faq
 from content.understanding import Parsed
 
 MAX_LISTED_EVENTS = 12
@@ -24,6 +26,9 @@ class Reply:
     intent: str
     sources: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    settled: bool = False
+    """A fallback that already says what the store lacks about the very thing asked (a named
+    event it does not hold): no card may stand in for it as a guess."""
 
 
 _NOTED_INTENTS = frozenset({"activities", "creators", "reporting", "documents", "platform"})
@@ -42,8 +47,41 @@ def md(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-class ReplyBase:
-    """The snapshot, the clock and the shared pieces of every reply."""
+class ReplyBase(ABC):
+    """The snapshot, the clock and the shared pieces of every reply.
+
+    The reply mixins (notice, activities, events) call one another through the abstract
+    methods below; the composer that combines them provides each.
+    """
+
+    # -- what the mixins provide one another ---------------------------------------------
+    @abstractmethod
+    def on_retrieval(self, p: Parsed) -> Reply:
+        """The best document for the question, else the fallback (compose)."""
+
+    @abstractmethod
+    def best_faq(self, p: Parsed) -> Faq | None:
+        """An FAQ entry that clearly answers the question (compose)."""
+
+    @abstractmethod
+    def on_event_detail(self, p: Parsed) -> Reply:
+        """One named event's card (events)."""
+
+    @abstractmethod
+    def event_lines(self, events: list[Event], *, detail: bool = False) -> str:
+        """Numbered event lines (events)."""
+
+    @abstractmethod
+    def _activity(self, ident: str) -> Activity:
+        """A notice activity by id (activities)."""
+
+    @abstractmethod
+    def activities_brief(self, activities: list[Activity]) -> Reply:
+        """One line per activity (activities)."""
+
+    @abstractmethod
+    def activity_overview(self) -> Reply:
+        """The notice's activities at a glance (activities)."""
 
     def __init__(self, k: Knowledge, now: datetime, lexicon: Lexicon) -> None:
         self.k = k
@@ -83,15 +121,29 @@ class ReplyBase:
             name=contact.name, role=contact.role, phones=W.LIST_SEP.join(contact.phones)
         )
 
-    def reply(self, text: str, intent: str, *sources: str, suggestions: tuple = ()) -> Reply:
+    def reply(
+        self, text: str, intent: str, *sources: str, suggestions: tuple[str, ...] = ()
+    ) -> Reply:
         return Reply(
             text.strip(), intent, tuple(dict.fromkeys(s for s in sources if s)), tuple(suggestions)
         )
 
     # -- dispatch ------------------------------------------------------------------------
     def compose(self, p: Parsed) -> Reply:
-        handler: Callable[[Parsed], Reply] = getattr(self, f"on_{p.intent}", self.on_retrieval)
+        handler: Callable[[Parsed], Reply] = getattr(self, f"on_{p.intent}", None) or (
+            self.on_retrieval
+        )
         reply = handler(p)
+        also = getattr(self, f"on_{p.also_intent}", None) if p.also_intent else None
+        if also is not None:
+            second = also(p)
+            if second.text not in reply.text and reply.text not in second.text:
+                reply = Reply(
+                    f"{reply.text}\n{second.text}",
+                    reply.intent,
+                    tuple(dict.fromkeys(reply.sources + second.sources)),
+                    reply.suggestions,
+                )
         if reply.intent in _NOTED_INTENTS and (p.asks_practical or p.asks_specifics):
             # The answer says what the notice has; say plainly what it does not.
             what = W.LIST_SEP.join(p.asks_practical) if p.asks_practical else W.SPECIFICS

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from content import wording as W
-from content.dates import PART_HOURS
+from content.dates import PART_HOURS, DateRange
 from content.models import (
     Event,
+    Faq,
     Venue,
 )
 from content.reply_base import (
@@ -18,6 +20,7 @@ from content.reply_base import (
     ReplyBase,
     md,
 )
+from content.text import normalize
 from content.understanding import Parsed
 
 
@@ -89,8 +92,54 @@ class EventReplies(ReplyBase):
             text = W.EVENTS_NONE_PUBLISHED.format(**f) + "\n" + self.activity_overview().text
             return self.reply(text, "events", self.c.id)
         districts, venues, citywide = self._event_filters(p)
-        rng = p.dates
-        if districts:  # from the district index, not a scan of every event
+        rng = self._window(p)
+        topic = self._topic_events(p, narrowed=bool(rng or districts or venues or citywide))
+        events = self._matching(p, rng, districts, venues, citywide, topic)
+        scope = self._scope(p, rng, districts, venues, citywide)
+        if topic is not None:  # what narrowed the list is said: none for 量子 is not none at all
+            words = self._topic_words(p, narrowed=bool(rng or districts or venues or citywide))
+            shown = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+            scope += W.EVENTS_ABOUT.format(words=W.LIST_SEP.join(shown))  # 机器人, not 机器
+        if events:
+            text = W.EVENTS_FOUND.format(
+                scope=scope, count=len(events), lines=self.event_lines(events)
+            )
+            return self.reply(text, "events", *(e.id for e in events[:MAX_LISTED_EVENTS]))
+        return self._no_events(p, rng, scope, (districts, venues, citywide, topic))
+
+    def _window(self, p: Parsed) -> DateRange | None:
+        """The dates asked about; for what is still to come (还有哪些), from today on."""
+        rng, today = p.dates, self.now.date()
+        if not p.upcoming or (rng is not None and rng.end < today):
+            return rng
+        if rng is None:
+            last = max(self.k.events_by_day, default=today)
+            return DateRange(today, max(today, last), relative=True, holiday=None)
+        if rng.start < today:
+            return DateRange(today, rng.end, rng.relative, rng.holiday)
+        return rng
+
+    def _matching(
+        self,
+        p: Parsed,
+        rng: DateRange | None,
+        districts: list[str],
+        venues: list[Venue],
+        citywide: list[str],
+        topic: set[str] | None,
+    ) -> list[Event]:
+        """Every event that meets all of the question's conditions, by time."""
+        if topic is not None:  # a topic names a few events: narrow those
+            events = sorted(
+                (e for e in (self.k.get(Event, i) for i in topic) if isinstance(e, Event)),
+                key=lambda e: (e.start, e.title),
+            )
+            if rng:
+                events = [e for e in events if self._overlaps(e, rng)]
+            if districts:
+                inside = {e.id for d in districts for e in self.k.events_by_district.get(d, [])}
+                events = [e for e in events if e.id in inside]
+        elif districts:  # from the district index, not a scan of every event
             found = {e.id: e for d in districts for e in self.k.events_by_district.get(d, [])}
             if rng:
                 events = [e for e in self.k.events_between(rng.start, rng.end) if e.id in found]
@@ -98,53 +147,63 @@ class EventReplies(ReplyBase):
                 events = sorted(found.values(), key=lambda e: (e.start, e.title))
         else:
             events = self.k.events_between(rng.start, rng.end) if rng else list(self.k.events)
-            if citywide:
-                events = [e for e in events if e.id in self.k.citywide_events]
+        if citywide:
+            events = [e for e in events if e.id in self.k.citywide_events]
         if venues:
             names = {v.name for v in venues}
             events = [e for e in events if e.venue in names]
-        forms = self.forms_of(p.audiences)
-        if forms:
-            if len(events) == len(self.k.events):  # all events: the memoized list
-                fitting = self.k.audience_events(tuple(forms), open_ones=True)
+        if p.audiences:  # events that declare the audience, then those that declare none
+            wanted = tuple(p.audiences)
+            if len(events) == len(self.k.events):  # all events: the memoized lists
+                events = self.k.audience_events(wanted) + self.k.open_events
             else:
-                fits = self.k.audience_fit(tuple(forms))
-                fitting = [e for e in events if fits.get(e.id, True)]
-            events = fitting or events
+                fits = self.k.audience_fit(wanted)
+                events = [e for e in events if fits.get(e.id)] + [
+                    e for e in events if e.id not in fits
+                ]
         if p.part_of_day:  # 今晚, 下午: events starting in that part of the day
             low, high = PART_HOURS[p.part_of_day]
             events = [
                 e for e in events if e.all_day or low <= e.start.astimezone(self.k.tz).hour < high
             ]
-        topic = self._topic_events(p, narrowed=bool(rng or districts or venues or citywide))
-        if topic is not None:
-            events = [e for e in events if e.id in topic]
-        scope = self._scope(p, districts, venues, citywide)
-        if events:
-            text = W.EVENTS_FOUND.format(
-                scope=scope, count=len(events), lines=self.event_lines(events)
-            )
-            return self.reply(text, "events", *(e.id for e in events[:MAX_LISTED_EVENTS]))
-        return self._no_events(p, scope, districts)
+        return events
+
+    def _overlaps(self, e: Event, rng: DateRange) -> bool:
+        days = self.k.event_days(e)
+        return days[0] <= rng.end and rng.start <= days[-1]
 
     def _topic_events(self, p: Parsed, *, narrowed: bool) -> set[str] | None:
         """Events matching the question's topic words, if it names a topic at all.
 
-        Once a date or place narrows the list, a kind of event (讲座, 展览) is no topic.
+        Once a date or place narrows the list, a kind of event (讲座, 展览) is no topic; the
+        campaign's own words (科普) never are.
         """
-        kinds = self.kinds if narrowed else frozenset()
-        if not [w for w in p.event_topic if w not in kinds]:
+        if not self._topic_words(p, narrowed=narrowed):
             return None
         return {h.id for h in p.event_hits if h.coverage >= 0.5}
 
+    def _topic_words(self, p: Parsed, *, narrowed: bool) -> list[str]:
+        kinds = self.kinds if narrowed else frozenset()
+        campaign = self.lexicon.campaign_words
+        return [w for w in p.event_topic if w not in kinds and w not in campaign]
+
     def _scope(
-        self, p: Parsed, districts: list[str], venues: list[Venue], citywide: list[str]
+        self,
+        p: Parsed,
+        rng: DateRange | None,
+        districts: list[str],
+        venues: list[Venue],
+        citywide: list[str],
     ) -> str:
         parts = []
-        if p.dates:
-            label = p.dates.label()
-            if p.dates.relative and p.dates.start == p.dates.end:
-                label = f"{_relative_word(p.dates.start, self.now.date())}（{label}）"
+        if rng:
+            label = rng.label()
+            if rng.holiday:
+                label = f"{rng.holiday}（{label}）"
+            elif rng.relative and rng.start == rng.end:
+                label = f"{_relative_word(rng.start, self.now.date())}（{label}）"
+            elif p.upcoming and p.dates is None:
+                label = W.EVENTS_FROM_TODAY.format(day=md(rng.start))
             parts.append(label)
         if districts:
             parts.append(W.LIST_SEP.join(districts))
@@ -156,33 +215,55 @@ class EventReplies(ReplyBase):
             parts.append("面向" + W.LIST_SEP.join(p.audiences))
         return "".join(parts) or "目前"
 
-    def _no_events(self, p: Parsed, scope: str, districts: list[str]) -> Reply:
+    def _no_events(
+        self,
+        p: Parsed,
+        rng: DateRange | None,
+        scope: str,
+        filters: tuple[list[str], list[Venue], list[str], set[str] | None],
+    ) -> Reply:
+        """None for the scope, and where events that meet the other conditions are: never a
+        day, district or audience just reported empty."""
+        districts, venues, citywide, topic = filters
         f = self.facts()
         lines = [W.EVENTS_NONE.format(scope=scope)]
-        if p.dates:
-            if districts:
-                pool = [e for e in self.k.events if e.district in districts]
-                counts = Counter(d for e in pool for d in self.k.event_days(e))
-            else:
+        if rng:
+            if (
+                districts
+                or venues
+                or citywide
+                or topic is not None
+                or p.audiences
+                or p.part_of_day
+            ):
+                elsewhen = self._matching(p, None, districts, venues, citywide, topic)
+                counts = Counter(d for e in elsewhen for d in self.k.event_days(e))
+            else:  # the date alone: the day index has the counts
                 counts = Counter({d: len(evs) for d, evs in self.k.events_by_day.items()})
-            near = sorted(counts, key=lambda d: (abs((d - p.dates.start).days), d))[:3]
+            for day in list(counts):
+                if rng.start <= day <= rng.end:
+                    del counts[day]
+            near = sorted(counts, key=lambda d: (abs((d - rng.start).days), d))[:3]
             if near:
                 lines.append(
                     W.EVENTS_NEAR_DAYS.format(
                         days=W.LIST_SEP.join(f"{md(d)}（{counts[d]}场）" for d in sorted(near))
                     )
                 )
-            if not (self.c.start <= p.dates.start <= self.c.end):
+            if not (self.c.start <= rng.start <= self.c.end):
                 lines.append(W.EVENTS_OUTSIDE.format(**f))
         if districts:
             regions = {d.region for d in self.k.districts if d.name in districts}
+            nearby_names = {
+                d.name for d in self.k.districts if d.region in regions and d.name not in districts
+            }
+            around = self._matching(p, rng, [], venues, [], topic)
             nearby = Counter(
-                e.district
-                for e in self.k.events
+                self.k.district_names.get(normalize(e.district), e.district)
+                for e in around
                 if e.district
-                and e.district not in districts
-                and any(d.region in regions for d in self.k.districts if d.name == e.district)
             )
+            nearby = Counter({d: n for d, n in nearby.items() if d in nearby_names})
             if nearby:
                 lines.append(
                     W.EVENTS_NEAR_DISTRICTS.format(
@@ -191,27 +272,37 @@ class EventReplies(ReplyBase):
                         )
                     )
                 )
-            citywide = len(self.k.citywide_events)
-            if citywide:
-                lines.append(W.EVENTS_CITYWIDE.format(count=citywide))
-        day = p.dates.start if p.dates else self.now.date()
-        ongoing = [
-            e
-            for e in self.k.events_between(day, day)
-            if e.all_day
-            and e.end
-            and self.k.local_day(e) != e.end.astimezone(self.k.tz).date()
-            and e.district not in districts
-        ][:3]
-        if ongoing:  # exhibitions running then, elsewhere
-            lines.append(
-                W.EVENTS_ONGOING.format(
-                    exhibitions=W.LIST_SEP.join(
-                        f"{e.title}（{self.event_place(e)}，{self.event_when(e)}）"
-                        for e in ongoing
+            citywide_count = len(self.k.citywide_events)
+            if citywide_count:
+                lines.append(W.EVENTS_CITYWIDE.format(count=citywide_count))
+            day = rng.start if rng else self.now.date()
+            inside = {e.id for d in districts for e in self.k.events_by_district.get(d, [])}
+            ongoing = [
+                e
+                for e in self.k.events_between(day, day)
+                if e.all_day
+                and e.end
+                and self.k.local_day(e) != e.end.astimezone(self.k.tz).date()
+                and e.id not in inside
+            ][:3]
+            if ongoing:  # exhibitions running then, elsewhere
+                lines.append(
+                    W.EVENTS_ONGOING.format(
+                        exhibitions=W.LIST_SEP.join(
+                            f"{e.title}（{self.event_place(e)}，{self.event_when(e)}）"
+                            for e in ongoing
+                        )
                     )
                 )
-            )
+        if p.audiences:  # events for everyone then and there
+            p_all = replace(p, audiences=[])
+            open_to_all = [
+                e
+                for e in self._matching(p_all, rng, districts, venues, citywide, topic)
+                if not self.k.event_groups.get(e.id) or W.EVERYONE in self.k.event_groups[e.id]
+            ]
+            if open_to_all:
+                lines.append(W.EVENTS_FOR_EVERYONE + "\n" + self.event_lines(open_to_all[:3]))
         return self.reply("\n".join(lines), "events", self.c.id)
 
     def on_event_detail(self, p: Parsed) -> Reply:
@@ -237,13 +328,65 @@ class EventReplies(ReplyBase):
         ):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
-        if p.asks_practical:
+        rules, unsaid = self._practical_answers(event, p.asks_practical)
+        unsaid += self._unsaid_aspects(event, p)
+        lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
+        if unsaid:
             lines.append(
                 W.EVENT_NO_PRACTICAL.format(
-                    what=W.LIST_SEP.join(p.asks_practical), contact=self.contact_text()
+                    what=W.LIST_SEP.join(unsaid), contact=self.contact_text()
                 )
             )
-        return self.reply("\n".join(lines), "event_detail", event.id)
+        return self.reply("\n".join(lines), "event_detail", event.id, *(faq.id for faq in rules))
+
+    def _unsaid_aspects(self, event: Event, p: Parsed) -> list[str]:
+        """What a question asks about an event that nothing of the event's says (回放, 接驳车):
+        topic words outside its title, no character of which its texts have."""
+        if not p.asks_yesno:
+            return []
+        said = normalize(
+            " ".join(
+                filter(
+                    None,
+                    (event.title, event.category, event.audience, event.description, event.venue),
+                )
+            )
+        )
+        title = self.k.title_words.get(event.id, set())
+        return [
+            w
+            for w in p.topic_words
+            if w not in title
+            and w not in p.asks_practical
+            and w not in self.lexicon.stop_words
+            and not any(ch in said for ch in w)
+        ]
+
+    def _practical_answers(self, event: Event, asked: list[str]) -> tuple[list[Faq], list[str]]:
+        """For each practical word asked (免费, 预约 …): said in the event's own text, or by
+        an organizer's FAQ rule for every event (所有活动免费), or not said at all."""
+        said = normalize(" ".join(filter(None, (event.description, event.title))))
+        rules: list[Faq] = []
+        unsaid: list[str] = []
+        for word in asked:
+            rule = next(
+                (
+                    f
+                    for f in self.k.faqs
+                    if f.id in self.k.organizer_faqs
+                    and (word in _keywords(f) or word in normalize(f.question))
+                ),
+                None,
+            )
+            same = (word, *(_keywords(rule) if rule else ()))
+            if any(w in said for w in same):
+                continue  # the event's own description answers it
+            if rule is not None:
+                if rule not in rules:
+                    rules.append(rule)
+            else:
+                unsaid.append(word)
+        return rules, unsaid
 
     # -- venues ----------------------------------------------------------------------------
     def venue_detail(self, v: Venue, p: Parsed) -> Reply:
@@ -280,6 +423,10 @@ class EventReplies(ReplyBase):
             "venues",
             *(v.id for v in self.k.venues[:30]),
         )
+
+
+def _keywords(faq: Faq) -> tuple[str, ...]:
+    return tuple(normalize(k) for k in faq.keywords)
 
 
 def _relative_word(day: date, today: date) -> str:

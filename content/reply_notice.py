@@ -19,7 +19,7 @@ from content.reply_base import (
     md,
     ymd,
 )
-from content.text import normalize
+from content.text import longest_shared, normalize
 from content.understanding import Parsed
 
 
@@ -187,7 +187,10 @@ class NoticeReplies(ReplyBase):
             if req.contact:
                 text += "\n咨询：" + self.contact_text(req.contact)
             return self.reply(text, "reporting", req.id)
-        return self.reply(self.summary_text(req, p), "reporting", req.id)
+        text = self.summary_text(req, p)
+        if req.deadline and _asks_about_now(p):  # 还能交吗 / 是不是明天就截止: as of the clock
+            text = self.deadline_countdown(req, self.now.date()).text.split("\n")[0] + "\n" + text
+        return self.reply(text, "reporting", req.id)
 
     def summary_text(self, r: ReportingRequirement, p: Parsed) -> str:
         t = p.text
@@ -233,6 +236,17 @@ class NoticeReplies(ReplyBase):
                 for c in contacts
                 if normalize(c.role) in p.text or normalize(c.organization) in p.text
             ]
+        if not chosen:  # part of a unit's name (普及部): the one contact whose unit it is
+            asked = p.text
+            for name in (self.c.short_name, *self.c.aliases):  # the campaign names no unit
+                asked = asked.replace(normalize(name), " ")
+            shared = [
+                (longest_shared(asked, normalize(c.role + c.organization)), c) for c in contacts
+            ]
+            best = max((n for n, _ in shared), default=0)
+            units = [c for n, c in shared if n == best]
+            if best >= UNIT_NAME_CHARS and len(units) == 1:
+                chosen = units
         if not chosen:
             scored = [(sum(1 for tp in c.topics if normalize(tp) in p.text), c) for c in contacts]
             best = max((s for s, _ in scored), default=0)
@@ -371,6 +385,16 @@ _ORG_LIKE = re.compile(
     r"(?:委员会|办公室|联合会|协会|学会|总会|工会|集团|公司|大学|中心|日报|报社|电视台|"
     r"局|委|办|厅|部|院|所|联|台|社)"
 )
+
+
+UNIT_NAME_CHARS = 3
+"""A run this long of a unit's name in a question names the unit."""
+
+
+def _asks_about_now(p: Parsed) -> bool:
+    """The question asks how things stand as of the clock (现在还能…吗, 明天就截止了吗)."""
+    relative = p.dates is not None and p.dates.relative
+    return relative or (p.asks_yesno and any(w in p.text for w in W.NOW_WORDS))
 
 
 def _asked_organizer(text: str) -> str | None:

@@ -58,6 +58,10 @@ class Bm25Index:
     def __len__(self) -> int:
         return len(self._ids)
 
+    @property
+    def unknown_idf(self) -> float:
+        return self._unknown_idf
+
     def idf(self, term: str) -> float:
         return self._idf.get(term, 0.0)
 

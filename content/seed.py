@@ -27,6 +27,7 @@ from content.models import (
     Platform,
     ReportingRequirement,
 )
+from content.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def read_content(content_dir: Path) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for path in content_files(content_dir):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path) or {}
         except yaml.YAMLError as exc:
             raise ContentError(f"{path}: {exc}") from exc
         if not isinstance(data, dict):
@@ -159,8 +160,8 @@ def seed(engine: Engine, content_dir: Path = DEFAULT_CONTENT_DIR) -> bool:
     rows = build_rows(read_content(content_dir))
     with session_scope(engine) as session:
         for model in (Campaign, *_LIST_TABLES.values()):
-            session.exec(delete(model))  # type: ignore[call-overload]
-        session.exec(delete(Faq).where(Faq.source == SHIPPED))  # type: ignore[call-overload]
+            session.exec(delete(model))  # type: ignore[arg-type]
+        session.exec(delete(Faq).where(Faq.source == SHIPPED))  # type: ignore[arg-type]
         clashes = set(session.exec(select(Faq.id)).all()) & {
             r.id for r in rows if isinstance(r, Faq)
         }

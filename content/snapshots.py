@@ -60,7 +60,8 @@ class SnapshotCache:
         path = self._path(token)
         try:
             with path.open("rb") as file:
-                return pickle.load(file)
+                found = pickle.load(file)
+            return found if isinstance(found, TextIndex) else None
         except FileNotFoundError:
             return None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:

@@ -53,7 +53,7 @@ def to_simplified(text: str) -> str:
     chars = _traditional_chars()
     if chars is not None and chars.isdisjoint(text):
         return text
-    return _converter().convert(text)
+    return str(_converter().convert(text))
 
 
 def normalize(text: str) -> str:
@@ -75,3 +75,17 @@ def question_key(text: str) -> str:
     """A question reduced to its letters and digits (normalized): two askings of the same
     question, differing only in punctuation, spacing or script, have one key."""
     return "".join(ch for ch in normalize(text) if ch.isalnum())
+
+
+def longest_shared(a: str, b: str) -> int:
+    """Length of the longest run of characters both texts have."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        row = [0] * (len(b) + 1)
+        for j, other in enumerate(b, 1):
+            if ch == other:
+                row[j] = previous[j - 1] + 1
+                best = max(best, row[j])
+        previous = row
+    return best

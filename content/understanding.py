@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from content.dates import DateContext, DateRange, parse_dates, part_of_day
 from content.knowledge import Knowledge
 from content.lexicon import Analyzer, Lexicon
-from content.models import Activity
+from content.models import Activity, Event
 from content.search import Hit
 from content.text import normalize
 from content.wording import CITYWIDE_WORDS
@@ -32,6 +33,12 @@ SCORED_INTENTS = (
 )
 MIN_INTENT_SCORE = 1.5
 _EVENT_INTENTS = frozenset({"events", "event_detail"})
+SURE_CUE = 2.5
+QUOTE_MIN_CHARS = 4
+_QUOTED = re.compile(r"[“\"「『‘'](?P<quote>[^”\"」』’']+)[”\"」』’']")
+JOINABLE_INTENTS = ("theme", "guiding", "dates", "organizers", "platform", "documents")
+"""Facts of the notice that a question may ask for two at a time."""
+JOINING_WORDS = ("和", "以及", "还有", "跟", "与", "及")
 EVENT_SLOT_KINDS = ("district", "venue")
 
 
@@ -61,9 +68,17 @@ class Parsed:
     unknown_words: list[str] = field(default_factory=list)
     """Topic words no document of the store contains: the question is about something else."""
     part_of_day: str | None = None
+    upcoming: bool = False
+    asks_existence: bool = False
+    """Asks whether there is any (有没有, 有吗): a list, not one event."""
+    """Asks what is still to come (还有哪些, 接下来): a window counts from today."""
+    event_terms: list[str] = field(default_factory=list)
+    """The topic's terms the events are searched with."""
     event_hits: list[Hit] = field(default_factory=list)
     doc_hits: list[Hit] = field(default_factory=list)
     intent: str = "fallback"
+    also_intent: str | None = None
+    """A second fact the question asks for (主题和指导思想), answered after the first."""
 
     def first(self, kind: str) -> str | None:
         found = self.mentions.get(kind)
@@ -100,6 +115,19 @@ def _rank_mentions(p: Parsed) -> None:
         found.sort(key=lambda ident: rank.get(ident, len(rank)))
 
 
+def _covers_known(p: Parsed, k: Knowledge, hit: Hit) -> bool:
+    """The hit has every topic term that any event has (the rest are no event's words:
+    the tail of a colloquial name, 航天展到 → 航天)."""
+    index = k.event_index
+    if index is None or not p.event_terms:
+        return False
+    known = sum(index.idf(t) for t in p.event_terms)
+    unknown = sum(1 for t in p.event_terms if not index.idf(t))
+    if not known or not unknown:
+        return False
+    return hit.coverage * (known + unknown * index.unknown_idf) >= known * 0.999
+
+
 def _strong_event(p: Parsed, k: Knowledge) -> str | None:
     """The event a question names: its topic words are mostly the event's title words."""
     topic = set(p.topic_words)
@@ -114,6 +142,10 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
             top.coverage >= 0.5 and top.score >= 2.5 * runner_up
         ):
             return top.id  # one event clearly answers 'when/where is it'
+        if top.score >= 2.5 * runner_up and not p.unknown_words and _covers_known(p, k, top):
+            # 航天展到哪天结束: every word events use is this event's. A word no text of the
+            # store has (机器人 in 机器人编程体验营) names something else: not this event.
+            return top.id
     for hit in hits[:3]:
         title = k.title_words.get(hit.id, set())
         shared = topic & title
@@ -121,6 +153,19 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
             continue
         if len(shared) / len(title) >= 0.5 or len(shared) >= 2:
             return hit.id
+    if hits and not p.mentions.get("activity"):  # 观星会下雨还搞不搞
+        top = hits[0]
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        own = {w for w in topic & k.title_words.get(top.id, set()) if k.title_word_events[w] == 1}
+        # 有没有…: a list of some topic, unless the rest is something no text of the store has
+        # (云篆山观星会有没有接驳车)
+        event = k.get(Event, top.id)
+        own_text = k.event_text.get(top.id, "") + normalize(getattr(event, "venue", "") or "")
+        rest = {w for w in topic - own if w not in own_text}
+        about_it = not p.asks_existence or rest <= set(p.unknown_words)
+        named = len(topic) - len(rest)  # its title's own words, and words of its texts
+        if own and about_it and named / len(topic) >= 0.5 and top.score >= 2 * runner_up:
+            return top.id  # a word only this event's title has
     return None
 
 
@@ -134,16 +179,18 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     if k.fixer is not None:
         text = k.fixer.fix(text, analyzer.segmenter.knows, analyzer.segmenter.tokens)
     ctx = DateContext.for_campaign(now.astimezone(k.tz), k.campaign.start)
-    mentions, _ = _scan_aliases(text, k)
+    mentions, unnamed = _scan_aliases(text, k)  # unnamed: without places' names
     date_text = text
     for alias, kind, _ident in k.aliases:
         if kind == "document" and alias in date_text:  # 〔2024〕28号 is a file number
             date_text = date_text.replace(alias, " " * len(alias))
     dates, rest = parse_dates(date_text, ctx)
+    if dates is not None and dates.holiday:  # 中秋观星会: the festival may name an event too
+        rest = f"{rest} {dates.holiday}"
     words = analyzer.words(rest)
     terms = analyzer.terms(rest)
     _, topic_text = _scan_aliases(rest, k)
-    for word in (k.campaign.short_name, *k.campaign.aliases):
+    for word in (k.campaign.short_name, *k.campaign.aliases, *lex.asks_upcoming):
         topic_text = topic_text.replace(normalize(word), " ")
     for forms in lex.audiences.values():
         for form in sorted(forms, key=len, reverse=True):
@@ -157,9 +204,9 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         words=words,
         terms=terms,
         mentions=mentions,
-        audiences=lex.audiences_in(text),
+        audiences=lex.audiences_in(unnamed),  # 社区科普馆 is a place, not an audience
         scores={name: lex.cue_score(name, text) for name in lex.intent_cues},
-        asks_place=any(w in text for w in lex.asks_place),
+        asks_place=any(w in text.replace("哪些", "") for w in lex.asks_place),  # 在哪些平台
         asks_time=any(w in text for w in lex.asks_time),
         asks_practical=[w for w in lex.asks_practical if w in text],
         asks_count=any(w in text for w in lex.asks_count),
@@ -167,6 +214,8 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         asks_yesno=any(w in text for w in lex.asks_yesno)
         or text.rstrip("?？!！。 ~").endswith(("不", "没", "没有", "吗", "么")),
         part_of_day=part_of_day(text),
+        upcoming=any(w in text for w in lex.asks_upcoming),
+        asks_existence=any(w in text for w in (*lex.asks_list, *lex.asks_existence)),
     )
     asking = lex.question_words
     audience_words = {form for forms in lex.audiences.values() for form in forms}
@@ -187,18 +236,26 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
     parsed.event_topic = [
         w
         for w in topic_of(head)
-        if w not in lex.event_kinds and w not in CITYWIDE_WORDS  # 线上 is a place, not a topic
+        if w not in CITYWIDE_WORDS  # 线上 is a place, not a topic
+        and not (dates is not None and w == dates.holiday)  # a date, not a topic
+        and w not in lex.vague_event_kinds
     ]
+    named_kind = next(
+        (kind for kind in sorted(lex.event_kinds, key=len, reverse=True) if kind in topic_text),
+        None,
+    )
+    if not parsed.event_topic and named_kind and named_kind not in lex.vague_event_kinds:
+        parsed.event_topic = [named_kind]  # 有什么讲座: the kind is what narrows
     if k.index is not None and k.event_index is not None and terms:
         topic_terms = [
             t
             for t in analyzer.terms(topic_text)
             if t not in asking and not any(ch.isdigit() for ch in t)
         ]
+        parsed.event_terms = list(dict.fromkeys(topic_terms))
         parsed.event_hits = k.event_index.search(topic_terms, limit=20)
         doc_terms = [t for t in terms if t not in asking]
         parsed.doc_hits = k.index.search(doc_terms, limit=5)
-        parsed.strong_event = _strong_event(parsed, k)
         parsed.unknown_words = [
             w
             for w in parsed.topic_words
@@ -206,6 +263,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
             and not k.event_index.idf(w)
             and not any(w in c for c in lex.campaign_words)
         ]
+        parsed.strong_event = _strong_event(parsed, k)
         _rank_mentions(parsed)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
@@ -221,6 +279,8 @@ def _is_only(text: str, words: tuple[str, ...]) -> bool:
 def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     """The intent, by a short cascade of sure signals, then the best cue score."""
     s = dict(p.scores)
+    if _quotes_part_of(p.raw, k.campaign.theme):
+        s["theme"] = s.get("theme", 0) + 3  # a part of the theme quoted: the whole of it
     events_cue = s.get("events", 0)
     if not any(ch.isalnum() for ch in p.text):
         return "help"
@@ -268,6 +328,13 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["events"] = s.get("events", 0) + 3
     if p.audiences and s.get("events", 0) >= 1:
         s["events"] += 1
+    if (
+        p.audiences
+        and k.events
+        and not p.topic_words
+        and (names_kind or any(w in p.text for w in lex.asks_list))
+    ):
+        s["events"] = s.get("events", 0) + 2  # 亲子活动有哪些: the events that declare it
     if any(w in p.text for w in ("有没有", "有什么", "有啥", "有哪些")) and any(
         p.text.rstrip("?？!！。 ").endswith(kind) for kind in lex.event_kinds
     ):
@@ -328,6 +395,7 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         if s.get(special, 0) > s.get(best, 0):
             return special
     if s.get(best, 0) >= MIN_INTENT_SCORE:
+        p.also_intent = _second_intent(p, s, best)
         return best
     if _about_campaign(p, k) and not p.words:
         return "overview"
@@ -345,6 +413,24 @@ def asked_thing(p: Parsed, lex: Lexicon) -> str | None:
         head = head.removeprefix(word)  # 请问, 我想知道 …
     head = head.strip(" ?？!！,，。、的")
     return head if len(head) >= 3 and any(w in head for w in p.event_topic) else None
+
+
+def _second_intent(p: Parsed, s: dict[str, float], best: str) -> str | None:
+    """A second fact asked with 和/还有 (主题和指导思想), when its cue is as sure as a
+    question's own."""
+    if best not in JOINABLE_INTENTS or not any(w in p.text for w in JOINING_WORDS):
+        return None
+    others = [name for name in JOINABLE_INTENTS if name != best and s.get(name, 0) >= SURE_CUE]
+    return max(others, key=lambda name: s[name], default=None)
+
+
+def _quotes_part_of(question: str, text: str) -> bool:
+    """The question quotes a piece of `text` (“协力建设科技强国”前面那半句是什么)."""
+    whole = normalize(text).replace(" ", "")
+    return any(
+        len(q) >= QUOTE_MIN_CHARS and q in whole
+        for q in (normalize(m["quote"]).replace(" ", "") for m in _QUOTED.finditer(question))
+    )
 
 
 def _bare_slot_question(p: Parsed) -> bool:

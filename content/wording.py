@@ -75,12 +75,18 @@ EVENTS_NEAR_DAYS = "有活动的日期：{days}。"
 EVENTS_NEAR_DISTRICTS = "附近区县：{districts}。"
 EVENTS_CITYWIDE = "全市或线上活动{count}场，可以问“全市有什么活动”。"
 EVENTS_ONGOING = "同期展览：{exhibitions}。"
+EVENTS_FROM_TODAY = "{day}起"
+EVENTS_ABOUT = "与“{words}”相关"
+EVENTS_FOR_EVERYONE = "面向所有人的活动也可以参加："
+EVERYONE = "公众"
+"""The lexicon's audience of events open to anyone."""
 EVENTS_OUTSIDE = "{short}重点活动集中在{start_md}至{end_md}。"
 EVENT_DETAIL = "{title}\n时间：{when}\n地点：{place}"
 EVENT_FIELD = "{label}：{value}"
 EVENT_NOT_LISTED = "已发布的活动里没有“{name}”，可能还没有发布，或者名称不同。"
 EVENT_NEAREST = "名称相近的活动：{titles}。"
 EVENT_NOT_LISTED_ASK = "具体安排可咨询{contact}。"
+EVENT_RULE = "主办方说明：{answer}"
 EVENT_NO_PRACTICAL = "{what}信息暂未公布，可咨询{contact}。"
 
 VENUE_LIST = "已登记的场馆（{count}个）：\n{lines}"
@@ -133,6 +139,8 @@ WHAT_PLACE = "地点"
 WHAT_TIME = "时间"
 WHAT_PLACE_TIME = "时间和地点"
 ALL_DAY = "全天"
+NOW_WORDS = ("现在", "目前", "还能", "还可以", "来得及", "还来得及", "截止了", "过了", "晚了")
+"""Words that ask how things stand as of the clock."""
 CITYWIDE_WORDS = ("全市", "线上", "网上", "线上直播", "在家", "家里")
 SUGGEST_ACTIVITY = "{name}是什么？"
 SUGGEST_FAQ = "{question}"
@@ -179,3 +187,8 @@ RELATED = {
 }
 LIST_SEP = "、"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+ORGANIZER_CARD = "{name}的全称是{full_name}，是本次活动的{count}家主办单位之一。"
+ASK_BACK = "我不太确定你想问的是哪一项。你可以换个说法，或直接问下面的某个问题：\n{lines}"
+ASK_BACK_ONE = "你可能想问“{title}”\n{text}"
+FULL_NAME_WORDS = ("全称", "全名", "全写", "完整名称")

@@ -10,10 +10,10 @@ import yaml
 
 from content import wording as W
 from content.answers import Answerer
+from content.compose import Composer
 from content.db import create_db_engine
 from content.importer import import_file
 from content.lexicon import load_lexicon
-from content.reply_base import ReplyBase
 from tests.content.conftest import TZ
 
 NOW = datetime(2024, 9, 10, 12, tzinfo=TZ)
@@ -122,7 +122,7 @@ def test_tonight_means_evening_events(events_answerer: Answerer) -> None:
 
 def test_every_related_question_is_answered_as_what_it_names(events_answerer: Answerer) -> None:
     """The buttons under answers ask questions the engine reads as the intended intent."""
-    facts = ReplyBase(events_answerer._snapshot(), NOW, load_lexicon()).facts()
+    facts = Composer(events_answerer._snapshot(), NOW, load_lexicon()).facts()
     for intent, template in W.RELATED_QUESTIONS.items():
         question = template.format(**facts)
         assert events_answerer.answer(question, NOW).intent == intent, question

@@ -49,8 +49,13 @@ def test_shared_development_set(
 
 # Sets written blind (without seeing the engine), each with its own organizer event list.
 # First blind runs: holdout 82% (notice) / 84% (events); blind2 84% / 84%;
-# blind3 80% / 81%. Failures were fixed by general changes, never by special cases.
-BLIND_SETS = ["qa-holdout", "qa-blind2", "qa-blind3"]
+# blind3 80% / 81%; blind4 (286 questions, features, personal and English included) 76.1% /
+# 77.5%, confidently wrong 10.3%. Failures were fixed by general changes, never by special
+# cases.
+BLIND_SETS = ["qa-holdout", "qa-blind2", "qa-blind3", "qa-blind4"]
+BLIND_THRESHOLDS: dict[str, float] = {}
+"""Per-set exceptions to the 97%: none since blind4 reached 97.2% (notice) / 98.2% (events)
+with the general changes of issue 21 (93.6% / 91.7% with the answer cards alone)."""
 
 
 @pytest.fixture(scope="module")
@@ -76,4 +81,4 @@ def test_blind_question_sets(
     cases = load_cases(CONTENT_DATA / f"{name}.yaml")
     answerer = notice_answerer if mode == "notice" else blind_answerers[name]
     rate, failures = _score(answerer, cases, mode)
-    assert rate >= PASS_THRESHOLD, "\n".join(failures)
+    assert rate >= BLIND_THRESHOLDS.get(name, PASS_THRESHOLD), "\n".join(failures)

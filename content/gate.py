@@ -1,0 +1,115 @@
+"""The answer gate: cards of a snapshot, and the choice between a card, the composed answer,
+an ask-back and the honest fallback, by calibrated confidence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from content import wording as W
+from content.cards import ANSWER, ASK_BACK, Card, CardHit, CardIndex, load_cards
+from content.knowledge import Knowledge
+from content.reply_base import Reply
+
+ASK_BACK_CARDS = 3
+ANSWER_BY_KIND = {"name": 0.85}
+"""A bare name (工商联) answers only when it is nearly all the question."""
+
+
+def card_values(k: Knowledge, settings: Mapping[str, object]) -> dict[str, object]:
+    """What card texts may name: the campaign's facts and the running bot's settings."""
+    by_role = {d.role: d for d in k.documents}
+    national = by_role.get("basis")
+    notice = by_role.get("notice")
+    return {
+        "campaign": k.campaign.name,
+        "hashtag": k.campaign.hashtag,
+        "national_issuer": national.issuer if national else "",
+        "national_title": national.title if national else "",
+        "national_number": national.number if national else "",
+        "notice_issuer": notice.issuer if notice else "",
+        "notice_title": notice.title if notice else "",
+        "notice_number": notice.number if notice else "",
+        **settings,
+    }
+
+
+def store_cards(k: Knowledge) -> list[Card]:
+    """Cards made from the store's own rows: each organizer, each FAQ entry."""
+    cards = []
+    for o in k.organizers:
+        text = W.ORGANIZER_CARD.format(name=o.name, full_name=o.full_name, count=len(k.organizers))
+        title = f"{o.name}的全称是什么？"
+        names = (o.name, *o.aliases)
+        cards.append(  # asked for by its full name: over whatever else the name matches
+            Card(o.id, "fact", title, text, tuple(f"{n}全称" for n in names), W.FULL_NAME_WORDS)
+        )
+        cards.append(  # named alone: only where nothing else answers
+            Card(f"{o.id}-name", "name", title, text, names, names, overrides=False)
+        )
+    cards += [
+        Card(
+            id=f.id,
+            kind="faq",
+            title=f.question,
+            text=f.answer,
+            examples=tuple(f.keywords),
+            overrides=False,
+        )
+        for f in k.faqs
+    ]
+    return cards
+
+
+@dataclass
+class CardSet:
+    """The cards of one snapshot and their index."""
+
+    index: CardIndex
+
+    @classmethod
+    def build(
+        cls,
+        k: Knowledge,
+        settings: Mapping[str, object],
+        background: list[str],
+        words: Callable[[str], Iterable[str]] | None = None,
+    ) -> CardSet:
+        cards = load_cards(card_values(k, settings)) + store_cards(k)
+        return cls(CardIndex(cards, background, words=words))
+
+    def rank(self, text: str) -> list[CardHit]:
+        return self.index.rank(text, limit=ASK_BACK_CARDS)
+
+
+def card_reply(card: Card) -> Reply:
+    intent = f"personal_{card.personal}" if card.personal else card.kind
+    if intent == "name":
+        intent = "fact"
+    return Reply(card.text, intent, (card.id,))
+
+
+def confident_card(hits: list[CardHit]) -> Card | None:
+    """The card that answers over the composed answer, if one is confident enough."""
+    if hits and hits[0].confidence >= ANSWER and hits[0].card.overrides:
+        return hits[0].card
+    return None
+
+
+def after_fallback(hits: list[CardHit], fallback: Reply) -> Reply:
+    """What to say instead of a fallback: a confident card, else an ask-back with the cards
+    in the middle band, else the fallback itself (always, when it is `settled`)."""
+    if fallback.settled:
+        return fallback
+    if hits and hits[0].confidence >= ANSWER_BY_KIND.get(hits[0].card.kind, ANSWER):
+        return card_reply(hits[0].card)
+    middle = [h.card for h in hits if h.confidence >= ASK_BACK and h.card.kind != "name"]
+    if not middle:
+        return fallback
+    if len(middle) == 1:  # one likely card: say it, marked as a guess
+        card = middle[0]
+        text = W.ASK_BACK_ONE.format(title=card.title, text=card.text)
+        return Reply(text, "clarify", (card.id,), suggestions=(card.title,))
+    titles = tuple(c.title for c in middle[:ASK_BACK_CARDS])
+    lines = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
+    return Reply(W.ASK_BACK.format(lines=lines), "clarify", suggestions=titles)
