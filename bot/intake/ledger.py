@@ -142,10 +142,9 @@ class ProcessedUpdates:
             marked |= {(int(row[0]),) for row in found}
         asked = [u for u in ids if u in questions]
         if asked:
-            for update_id, again in connection.execute(
-                START_QUESTION, {"ids": asked, "started": now}
-            ):
-                marked.add((int(update_id),))
+            for row in connection.execute(START_QUESTION, {"ids": asked, "started": now}):
+                update_id, again = int(row[0]), bool(row[1])
+                marked.add((update_id,))
                 if again and reclaimed is not None:
                     reclaimed.add(update_id)
         unknown = [update_id for update_id in ids if (update_id,) not in marked]
@@ -185,12 +184,14 @@ class ProcessedUpdates:
         Claimed ones look new again, so no other process takes them before this one starts
         them; a question is claimed this way until a handling of it `resend`s."""
         now = self._clock()
-        claimed = connection.execute(
-            update(PROCESSED)
-            .where(PROCESSED.c.started_at.is_(None), PROCESSED.c.seen_at < now - older_than)
-            .values(seen_at=now)
-            .returning(PROCESSED.c.update_id, PROCESSED.c.payload)
-        ).all()
+        claimed = list(
+            connection.execute(
+                update(PROCESSED)
+                .where(PROCESSED.c.started_at.is_(None), PROCESSED.c.seen_at < now - older_than)
+                .values(seen_at=now)
+                .returning(PROCESSED.c.update_id, PROCESSED.c.payload)
+            ).all()
+        )
         claimed += connection.execute(
             update(PROCESSED)
             .where(

@@ -55,7 +55,7 @@ def most_unanswered(engine: Engine, limit: int = 20) -> list[UnansweredCount]:
     )
     with Session(engine) as session:
         rows = session.exec(query).all()
-    return [UnansweredCount(text, n, last, ref) for text, n, last, ref in rows]
+    return [UnansweredCount(text, n, last, int(ref or 0)) for text, n, last, ref in rows]
 
 
 def _card(faq: Faq) -> dict[str, Any]:
@@ -125,7 +125,7 @@ class FaqBook:
             # The same question asked with other punctuation, spacing or script is answered
             # by the card from now on: it leaves the list too.
             same = [text for text in open_texts if question_key(text) == key]
-            session.exec(  # type: ignore[call-overload]
+            session.exec(
                 update(UnansweredQuestion)
                 .where(col(UnansweredQuestion.text).in_([question, *same]))
                 .values(faq_id=faq.id)
@@ -152,7 +152,7 @@ class FaqBook:
             faq = self._own(session, faq_id)
             before = _card(faq)
             session.delete(faq)
-            session.exec(  # type: ignore[call-overload]
+            session.exec(
                 update(UnansweredQuestion)
                 .where(col(UnansweredQuestion.faq_id) == faq_id)
                 .values(faq_id=None)
