@@ -26,6 +26,7 @@ from bot.creators.fetcher import PageFetcher, SafeFetcher
 from bot.creators.links import LinkRules
 from bot.creators.submissions import SubmissionService, campaign_hashtag
 from bot.flood import FloodGate
+from bot.flows import ButtonTexts, Flows
 from bot.intake.ledger import ProcessedUpdates
 from bot.intake.updates import Intake
 from bot.organizers.faqs import FaqBook
@@ -40,7 +41,7 @@ from bot.runtime.leadership import Leadership
 from bot.runtime.lease import Lease
 from bot.runtime.logs import redact_secret
 from bot.runtime.metrics import Metrics
-from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
+from bot.services import SERVICES_KEY, QuestionService, Services, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
 from bot.store.group_commit import GroupCommit
@@ -65,6 +66,7 @@ from handlers.telegram import (
     subscribe,
     teach,
 )
+from handlers.telegram.conversations import FlowRouter
 from handlers.web.routes import not_found, web_routes
 from handlers.wechat.endpoint import WeChatConfig, wechat_routes
 from scheduler.wiring import schedule_jobs
@@ -181,7 +183,8 @@ def build_services(
             observe=metrics.observe_answer,
         ),
         clock=clock,
-        button_texts=ShortKeys(),
+        button_texts=ButtonTexts(engine, clock, writer),
+        flows=Flows(engine, clock),
         people=people,
         flood=FloodGate(settings.flood_messages, flood_window),
         address_flood=FloodGate(settings.web_address_flood_messages, flood_window),
@@ -353,27 +356,35 @@ def _telegram_application(
 
 
 def _add_telegram_handlers(application: Application) -> None:
-    """All handlers, in the order they are tried (within group 0 the first match wins)."""
+    """All handlers, built for this Application, in the order they are tried (within a group
+    the first match wins)."""
     application.add_handlers(guards.metric_handlers, group=-4)  # count every update
     application.add_handlers(guards.intake_handlers, group=-3)  # ledger, sender; repeats: drop
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
-    application.add_handlers(start.handlers)  # /start, /help
-    application.add_handlers(subscribe.handlers)  # /subscribe, /unsubscribe, their buttons
-    application.add_handlers(reminder_settings.handlers)  # /settings, its time buttons
-    # Organizer conversations come before questions: while one waits for content, a text
-    # or file is its input, not a question.
-    application.add_handlers(broadcast.handlers)  # /broadcast, /broadcasts, cancel
-    application.add_handlers(content_updates.handlers)  # .yaml/.csv files, /event
-    application.add_handlers(admin.handlers)  # /grant, /revoke, /stats
-    application.add_handlers(teach.handlers)  # /unanswered, /faq, answering from chat
-    # Organizers' /review and its typed-reason conversation (before any text handler).
-    application.add_handlers(review.build_handlers())
-    # Creators' /submit, links in private chats and the guided flow (before questions), /mine
-    application.add_handlers(submit.build_handlers())
-    application.add_handlers(showcase.handlers)  # /showcase
-    application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
-    application.add_handlers(submit.late_handlers)  # /cancel with nothing to cancel
-    application.add_handlers(start.fallback_handlers)  # unknown commands: keep this last
+    # The multi-step flows, their state in the store: while one waits for content, a text or
+    # file is its input, not a question. Organizers' flows come first.
+    router = FlowRouter(
+        [
+            broadcast.conversation(),  # /broadcast: content → audience → time → confirm
+            teach.conversation(),  # answering from /unanswered, editing from /faq
+            review.conversation(),  # a typed reason for rejecting
+            submit.conversation(),  # /submit, links in private chats, the guided steps
+        ]
+    )
+    application.add_handler(router.handler, group=-1)
+    application.add_handlers(start.build_handlers())  # /start, /help
+    application.add_handlers(subscribe.build_handlers())  # /subscribe, /unsubscribe, buttons
+    application.add_handlers(reminder_settings.build_handlers())  # /settings, its buttons
+    application.add_handlers(broadcast.build_handlers())  # /broadcasts, stop buttons
+    application.add_handlers(content_updates.build_handlers())  # .yaml/.csv files, /event
+    application.add_handlers(admin.build_handlers())  # /grant, /revoke, /stats
+    application.add_handlers(teach.build_handlers())  # /unanswered, /faq, deleting cards
+    application.add_handlers(review.build_handlers())  # /review and its buttons
+    application.add_handlers(submit.build_handlers())  # /submit in groups, /mine
+    application.add_handlers(showcase.build_handlers())  # /showcase
+    application.add_handlers(ask.build_handlers())  # /ask, private text, mentions, buttons
+    application.add_handlers(submit.build_late_handlers())  # /cancel with nothing to cancel
+    application.add_handlers(start.build_fallback_handlers())  # unknown commands: last
     application.add_error_handler(errors.report_error)
 
 

@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from bot.channels import Channel, Visitors
 from bot.clock import Clock
 from bot.creators.submissions import SubmissionService
 from bot.flood import FloodGate
+from bot.flows import ButtonTexts, Flows
 from bot.intake.updates import Intake
 from bot.organizers.faqs import FaqBook
 from bot.organizers.report import OrganizerReport
@@ -190,25 +190,6 @@ def suggestions_shown(answer: Answer) -> tuple[str, ...]:
     return answer.suggestions[:SUGGESTIONS_SHOWN]
 
 
-class ShortKeys:
-    """Remembers texts behind short keys, for payloads with a size limit (button data)."""
-
-    def __init__(self, capacity: int = 2048) -> None:
-        self._capacity = capacity
-        self._texts: OrderedDict[str, str] = OrderedDict()
-
-    def key_for(self, text: str) -> str:
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        self._texts[key] = text
-        self._texts.move_to_end(key)
-        while len(self._texts) > self._capacity:
-            self._texts.popitem(last=False)
-        return key
-
-    def text_for(self, key: str) -> str | None:
-        return self._texts.get(key)
-
-
 @dataclass
 class Services:
     """Everything handlers need, kept in `Application.bot_data` under `SERVICES_KEY`."""
@@ -218,7 +199,10 @@ class Services:
     answerer: Answerer
     questions: QuestionService
     clock: Clock
-    button_texts: ShortKeys
+    button_texts: ButtonTexts
+    """Texts behind short button keys, in the store (any process resolves them)."""
+    flows: Flows
+    """Multi-step flows and their drafts, in the store (any process goes on with them)."""
     people: People
     flood: FloodGate
     """Messages per sender (a Telegram user, a web or WeChat visitor)."""

@@ -83,8 +83,10 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await update.effective_message.reply_photo(png, caption=messages.STATS_CHART_CAPTION)
 
 
-handlers: list[BaseHandler] = [
-    CommandHandler("grant", grant_command),
-    CommandHandler("revoke", revoke_command),
-    CommandHandler("stats", stats_command),
-]
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("grant", grant_command),
+        CommandHandler("revoke", revoke_command),
+        CommandHandler("stats", stats_command),
+    ]

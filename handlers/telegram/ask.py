@@ -58,7 +58,7 @@ async def ask_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the question behind a pressed suggestion button."""
     query = update.callback_query
-    question = suggestion_question(query.data or "", services(context))
+    question = await suggestion_question(query.data or "", services(context))
     if question is None:
         await query.answer(messages.BUTTON_EXPIRED)
         return
@@ -97,9 +97,12 @@ _QUESTION_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 _BUTTON_DATA = f"^({re.escape(ASK_TEXT_PREFIX)}|{re.escape(ASK_KEY_PREFIX)})"
 
-handlers: list[BaseHandler] = [
-    CommandHandler("ask", ask_command, filters=filters.UpdateType.MESSAGE),
-    MessageHandler(_QUESTION_TEXT & filters.ChatType.PRIVATE, ask_text),
-    MessageHandler(_QUESTION_TEXT & filters.ChatType.GROUPS, ask_mention),
-    CallbackQueryHandler(ask_button, pattern=_BUTTON_DATA),
-]
+
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("ask", ask_command, filters=filters.UpdateType.MESSAGE),
+        MessageHandler(_QUESTION_TEXT & filters.ChatType.PRIVATE, ask_text),
+        MessageHandler(_QUESTION_TEXT & filters.ChatType.GROUPS, ask_mention),
+        CallbackQueryHandler(ask_button, pattern=_BUTTON_DATA),
+    ]

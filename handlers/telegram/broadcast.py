@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,11 +20,9 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import messages
 from bot.formatting import check_html, escape
@@ -39,12 +36,13 @@ from bot.outreach.subscriptions import (
 )
 from bot.services import services_from
 from bot.telegram.delivery import TelegramSender
+from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
 
 log = logging.getLogger(__name__)
 
-DRAFT_KEY = "broadcast_draft"
+FLOW = "broadcast"
 PREFIX = "bc:"
 AUDIENCE = PREFIX + "aud:"  # + all | creators
 DISTRICTS = PREFIX + "districts"
@@ -77,12 +75,28 @@ class State(IntEnum):
 
 @dataclass
 class Draft:
-    """A broadcast being composed by one organizer (kept in user_data until confirmed)."""
+    """A broadcast being composed by one organizer (its flow's draft until confirmed)."""
 
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     parts: list[Part] = field(default_factory=list)
     audience: str = AUDIENCE_ALL
     send_at: datetime | None = None
+
+    def dump(self) -> dict[str, Any]:
+        send_at = self.send_at.isoformat() if self.send_at is not None else None
+        return {"key": self.key, "parts": self.parts, "audience": self.audience, "at": send_at}
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> Draft:
+        if "key" not in data:
+            return cls()
+        at = data.get("at")
+        return cls(
+            key=str(data["key"]),
+            parts=list(data.get("parts") or []),
+            audience=str(data.get("audience") or AUDIENCE_ALL),
+            send_at=datetime.fromisoformat(at) if at else None,
+        )
 
 
 # --- the conversation ----------------------------------------------------------------------
@@ -91,7 +105,7 @@ class Draft:
 @organizer_only
 async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
     """Start composing a broadcast: take the text after the command, or ask for content."""
-    context.user_data[DRAFT_KEY] = Draft()
+    _keep(context, Draft())
     message = update.effective_message
     if len((message.text or "").split(maxsplit=1)) > 1:
         return await _take_content(message, _command_text_parts(message), context)
@@ -126,7 +140,9 @@ async def _take_content(
             reason = str(exc.__cause__ or exc)
             await message.reply_text(messages.BROADCAST_PREVIEW_FAILED.format(error=reason))
             return State.CONTENT
-    _draft(context).parts = parts
+    draft = _draft(context)
+    draft.parts = parts
+    _keep(context, draft)
     await message.reply_text(messages.BROADCAST_CHOOSE_AUDIENCE, reply_markup=_audience_keyboard())
     return State.AUDIENCE
 
@@ -155,6 +171,7 @@ async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         audience = data.removeprefix(AUDIENCE)
     draft = _draft(context)
     draft.audience = audience
+    _keep(context, draft)
     svc = services(context)
     await query.edit_message_text(
         messages.BROADCAST_CHOOSE_TIME.format(
@@ -173,7 +190,9 @@ async def send_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State 
     """Send as soon as confirmed."""
     query = update.callback_query
     await query.answer()
-    _draft(context).send_at = None
+    draft = _draft(context)
+    draft.send_at = None
+    _keep(context, draft)
     return await _show_confirmation(query.message, context, edit=True)
 
 
@@ -186,7 +205,9 @@ async def receive_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> St
     if moment is None:
         await message.reply_text(messages.BROADCAST_BAD_TIME.format(example=time_example(now)))
         return State.TIME
-    _draft(context).send_at = moment
+    draft = _draft(context)
+    draft.send_at = moment
+    _keep(context, draft)
     return await _show_confirmation(message, context, edit=False)
 
 
@@ -224,14 +245,19 @@ async def _show_confirmation(
 
 @organizer_only
 async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Write the broadcast to the outbox, post the progress message, wake the dispatcher."""
+    """Write the broadcast to the outbox, post the progress message, wake the dispatcher.
+
+    The draft is taken out of the store first: of two presses (on two processes, say) one
+    finds it, and the outbox's dedupe key stops a second broadcast of it in any case."""
     query = update.callback_query
-    draft = context.user_data.pop(DRAFT_KEY, None)
-    if not isinstance(draft, Draft):
-        await query.answer(messages.BUTTON_EXPIRED)
-        return ConversationHandler.END
-    await query.answer(messages.BROADCAST_QUEUED)
     svc = services(context)
+    flow = current(context)
+    taken = await asyncio.to_thread(svc.flows.end, flow.chat_id, flow.user_id, flow.name)
+    if taken is None or "key" not in taken.draft:
+        await query.answer(messages.BUTTON_EXPIRED)
+        return END
+    draft = Draft.load(taken.draft)
+    await query.answer(messages.BROADCAST_QUEUED)
     recipients = await asyncio.to_thread(svc.subscriptions.audience, draft.audience)
     queued = await asyncio.to_thread(
         svc.outbox.enqueue,
@@ -258,18 +284,17 @@ async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             svc.outbox.set_status_message, info.id, message.chat_id, message.message_id
         )
     svc.dispatcher.wake()
-    return ConversationHandler.END
+    return END
 
 
 async def discard_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Drop the draft (button or /cancel)."""
-    context.user_data.pop(DRAFT_KEY, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_text(messages.BROADCAST_CANCELLED)
     else:
         await update.effective_message.reply_text(messages.BROADCAST_CANCELLED)
-    return ConversationHandler.END
+    return END
 
 
 # --- after confirmation --------------------------------------------------------------------
@@ -393,10 +418,12 @@ def _organizer_html(
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> Draft:
-    draft = context.user_data.get(DRAFT_KEY)
-    if not isinstance(draft, Draft):
-        draft = context.user_data[DRAFT_KEY] = Draft()
-    return draft
+    return Draft.load(current(context).draft)
+
+
+def _keep(context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """Make `draft` the flow's draft (written to the store after the step)."""
+    current(context).draft = draft.dump()
 
 
 def _when(moment: datetime | None, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -472,11 +499,11 @@ _CONTENT = filters.ChatType.PRIVATE & (
     (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
 )
 
-with warnings.catch_warnings():
-    # PTB warns that with per_message=False a button press is tracked per user and chat, not
-    # per message; that is what this flow wants (one draft per organizer).
-    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-    _conversation = ConversationHandler(
+
+def conversation() -> Conversation:
+    """Composing a broadcast, step by step (its state in the store: `bot.flows`)."""
+    return Conversation(
+        FLOW,
         entry_points=[
             CommandHandler("broadcast", broadcast_command, filters=filters.ChatType.PRIVATE)
         ],
@@ -504,11 +531,12 @@ with warnings.catch_warnings():
             CommandHandler("cancel", discard_broadcast),
             CallbackQueryHandler(discard_broadcast, pattern=f"^{DISCARD}$"),
         ],
-        name="broadcast",
     )
 
-handlers: list[BaseHandler] = [
-    _conversation,
-    CommandHandler("broadcasts", broadcasts_command),
-    CallbackQueryHandler(stop_broadcast, pattern=rf"^{STOP}\d+$"),
-]
+
+def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """/broadcasts and its stop buttons (the composing flow is `conversation()`)."""
+    return [
+        CommandHandler("broadcasts", broadcasts_command),
+        CallbackQueryHandler(stop_broadcast, pattern=rf"^{STOP}\d+$"),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot import messages
+from bot.flows import Flow
 from bot.formatting import escape
 from bot.organizers.content_updates import (
     EVENT_FIELDS,
@@ -31,7 +33,9 @@ from content.importer import SECTIONS, ImportFailed, ImportReport
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
 
-UPLOADS_KEY = "pending_imports"
+UPLOADS = "pending_imports"
+"""A flow row without steps: the organizer's previewed files, by key (their Telegram file id
+and hash, not their bytes: applying downloads the file again, on whichever process)."""
 PREFIX = "imp:"
 APPLY = PREFIX + "apply:"  # + upload key
 DISCARD = PREFIX + "discard:"  # + upload key
@@ -66,10 +70,14 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
         await message.reply_text(messages.IMPORT_NOTHING.format(name=name))
         return
     key = uuid.uuid4().hex[:12]
-    pending = context.user_data.setdefault(UPLOADS_KEY, {})
-    pending[key] = (name, raw)
+    chat_id, user_id = message.chat_id, update.effective_user.id
+    flow = await asyncio.to_thread(svc.flows.get, chat_id, user_id, UPLOADS)
+    flow = flow or Flow(chat_id, user_id, UPLOADS, 0)
+    pending = flow.draft
+    pending[key] = {"name": name, "file_id": document.file_id, "sha256": _digest(raw)}
     while len(pending) > MAX_PENDING:
         pending.pop(next(iter(pending)))
+    await asyncio.to_thread(svc.flows.save, flow)
     changes = "\n".join(f"• {escape(line)}" for line in _counts(preview.report))
     keyboard = InlineKeyboardMarkup(
         [
@@ -90,7 +98,12 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     data = query.data or ""
     key = data.removeprefix(APPLY).removeprefix(DISCARD)
-    upload = context.user_data.get(UPLOADS_KEY, {}).pop(key, None)
+    svc = services(context)
+    chat_id, user_id = update.effective_chat.id, update.effective_user.id
+    flow = await asyncio.to_thread(svc.flows.end, chat_id, user_id, UPLOADS)
+    upload = flow.draft.pop(key, None) if flow is not None else None
+    if flow is not None and flow.draft:
+        await asyncio.to_thread(svc.flows.save, flow)  # the other files previewed
     if upload is None:
         await query.answer(messages.IMPORT_EXPIRED)
         return
@@ -98,8 +111,11 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if data.startswith(DISCARD):
         await query.edit_message_text(messages.IMPORT_DISCARDED)
         return
-    name, raw = upload
-    svc = services(context)
+    name = upload["name"]
+    raw = bytes(await (await context.bot.get_file(upload["file_id"])).download_as_bytearray())
+    if _digest(raw) != upload["sha256"]:
+        await query.edit_message_text(messages.IMPORT_EXPIRED)
+        return
     try:
         report = await asyncio.to_thread(apply_upload, svc.engine, raw, name, svc.settings.tz)
     except ImportFailed as exc:
@@ -109,6 +125,10 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await query.edit_message_text(
         messages.IMPORT_APPLIED.format(summary="；".join(_counts(report)))
     )
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _counts(report: ImportReport) -> list[str]:
@@ -167,8 +187,11 @@ for _suffix in UPLOAD_SUFFIXES[1:]:
         filters.ChatType.PRIVATE & filters.Document.FileExtension(_suffix.lstrip("."))
     )
 
-handlers: list[BaseHandler] = [
-    MessageHandler(_CONTENT_FILE, receive_content_file),
-    CallbackQueryHandler(import_button, pattern=f"^{PREFIX}"),
-    CommandHandler("event", event_command),
-]
+
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        MessageHandler(_CONTENT_FILE, receive_content_file),
+        CallbackQueryHandler(import_button, pattern=f"^{PREFIX}"),
+        CommandHandler("event", event_command),
+    ]

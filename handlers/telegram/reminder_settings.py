@@ -84,7 +84,9 @@ def _keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-handlers: list[BaseHandler] = [
-    CommandHandler("settings", settings_command),
-    CallbackQueryHandler(digest_time_button, pattern=f"^{TIME}"),
-]
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("settings", settings_command),
+        CallbackQueryHandler(digest_time_button, pattern=f"^{TIME}"),
+    ]

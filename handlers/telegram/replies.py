@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -30,12 +32,15 @@ def suggestion_data(question: str, services: Services) -> str:
     return ASK_KEY_PREFIX + services.button_texts.key_for(question)
 
 
-def suggestion_question(data: str, services: Services) -> str | None:
-    """The question behind a button's callback data, or None if it is unknown or expired."""
+async def suggestion_question(data: str, services: Services) -> str | None:
+    """The question behind a button's callback data, or None if it is unknown or expired
+    (a short key is looked up in the store unless this process has its text already)."""
     if data.startswith(ASK_TEXT_PREFIX):
         return data.removeprefix(ASK_TEXT_PREFIX) or None
     if data.startswith(ASK_KEY_PREFIX):
-        return services.button_texts.text_for(data.removeprefix(ASK_KEY_PREFIX))
+        key = data.removeprefix(ASK_KEY_PREFIX)
+        texts = services.button_texts
+        return texts.cached(key) or await asyncio.to_thread(texts.text_for, key)
     return None
 
 

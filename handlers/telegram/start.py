@@ -30,11 +30,14 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 # Registered after every other handler of group 0: only commands nobody took reach it.
-fallback_handlers: list[BaseHandler] = [
-    MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)
-]
+def build_fallback_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)]
 
-handlers: list[BaseHandler] = [
-    CommandHandler("start", start_command),
-    CommandHandler("help", help_command),
-]
+
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("start", start_command),
+        CommandHandler("help", help_command),
+    ]

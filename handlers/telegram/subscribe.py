@@ -104,8 +104,10 @@ def _district_keyboard(districts: list[str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-handlers: list[BaseHandler] = [
-    CommandHandler("subscribe", subscribe_command),
-    CommandHandler("unsubscribe", unsubscribe_command),
-    CallbackQueryHandler(subscription_button, pattern=f"^{PREFIX}"),
-]
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("subscribe", subscribe_command),
+        CommandHandler("unsubscribe", unsubscribe_command),
+        CallbackQueryHandler(subscription_button, pattern=f"^{PREFIX}"),
+    ]

@@ -1,16 +1,15 @@
 """Teaching the bot from chat: /unanswered (answer what it could not), /faq (edit, delete).
 
 Answering or editing is a conversation (answer text → preview → confirm), kept per organizer
-in user_data like /broadcast's draft. Buttons name rows by database id, so they work in any
-process; every handler checks that the presser is an organizer.
+and chat in the store like /broadcast's draft (`bot.flows`). Buttons name rows by database
+id, so they work in any process; every handler checks that the presser is an organizer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import IntEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -19,20 +18,19 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import messages
 from bot.organizers.faqs import FaqError
+from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import MAX_CALLBACK_BYTES, services
 
 log = logging.getLogger(__name__)
 
-DRAFT_KEY = "faq_draft"
+FLOW = "teach"
 PREFIX = "faq:"
 ANSWER = PREFIX + "ans:"  # + id of an unanswered question row
 EDIT = PREFIX + "edit:"  # + FAQ id
@@ -126,7 +124,7 @@ async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> St
         await query.answer(messages.TEACH_GONE, show_alert=True)
         return None
     await query.answer()
-    context.user_data[DRAFT_KEY] = Draft(question)
+    current(context).draft = asdict(Draft(question))
     await query.message.reply_text(messages.TEACH_ASK.format(question=question))
     return State.ANSWER
 
@@ -141,7 +139,7 @@ async def start_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Stat
         await query.answer(messages.FAQ_GONE, show_alert=True)
         return None
     await query.answer()
-    context.user_data[DRAFT_KEY] = Draft(card.question, faq_id=card.id)
+    current(context).draft = asdict(Draft(card.question, faq_id=card.id))
     await query.message.reply_text(
         messages.FAQ_EDIT_ASK.format(id=card.id, question=card.question, answer=card.answer)
     )
@@ -153,9 +151,10 @@ async def receive_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Take the answer text and show it as the public will see it, to confirm."""
     draft = _draft(context)
     if draft is None:
-        return ConversationHandler.END  # type: ignore[return-value]
+        return END  # type: ignore[return-value]
     message = update.effective_message
     draft.answer = (message.text or "").strip()
+    current(context).draft = asdict(draft)
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -181,11 +180,12 @@ async def confirm_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     within a few seconds (the content revision)."""
     query = update.callback_query
     await query.answer()
-    draft = _draft(context)
-    context.user_data.pop(DRAFT_KEY, None)
-    if draft is None:
-        return ConversationHandler.END
     svc = services(context)
+    flow = current(context)
+    taken = await asyncio.to_thread(svc.flows.end, flow.chat_id, flow.user_id, flow.name)
+    draft = _load(taken.draft) if taken is not None else None
+    if draft is None:
+        return END
     by = update.effective_user.id
     try:
         if draft.faq_id is None:
@@ -197,27 +197,29 @@ async def confirm_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except FaqError as exc:
         await query.edit_message_reply_markup(None)
         await query.message.reply_text(messages.TEACH_REFUSED.format(reason=exc))
-        return ConversationHandler.END
+        return END
     log.info("organizer %s saved FAQ card %s", by, card.id)
     await asyncio.to_thread(svc.questions.reload)
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(reply)
-    return ConversationHandler.END
+    return END
 
 
 async def discard_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/cancel or "放弃": nothing is stored."""
-    context.user_data.pop(DRAFT_KEY, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(None)
     await update.effective_message.reply_text(messages.TEACH_DISCARDED)
-    return ConversationHandler.END
+    return END
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> Draft | None:
-    draft = context.user_data.get(DRAFT_KEY)
-    return draft if isinstance(draft, Draft) else None
+    return _load(current(context).draft)
+
+
+def _load(data: dict[str, object]) -> Draft | None:
+    return Draft(**data) if "question" in data else None  # type: ignore[arg-type]
 
 
 # --- deleting a card -------------------------------------------------------------------------
@@ -264,10 +266,11 @@ async def delete_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 _TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 _OTHER = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
 
-with warnings.catch_warnings():
-    # As in /broadcast: one draft per organizer and chat, whichever message a button is under.
-    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-    _conversation = ConversationHandler(
+
+def conversation() -> Conversation:
+    """Answering a question or editing a card (its state in the store: `bot.flows`)."""
+    return Conversation(
+        FLOW,
         entry_points=[
             CallbackQueryHandler(start_answer, pattern=rf"^{ANSWER}\d+$"),
             CallbackQueryHandler(start_edit, pattern=f"^{EDIT}"),
@@ -286,13 +289,14 @@ with warnings.catch_warnings():
             CommandHandler("cancel", discard_answer),
             CallbackQueryHandler(discard_answer, pattern=f"^{DISCARD}$"),
         ],
-        name="teach",
     )
 
-handlers: list[BaseHandler] = [
-    _conversation,
-    CommandHandler("unanswered", unanswered_command),
-    CommandHandler("faq", faq_command),
-    CallbackQueryHandler(ask_delete, pattern=f"^{DELETE}"),
-    CallbackQueryHandler(delete_card, pattern=f"^{DELETE_CONFIRM}"),
-]
+
+def build_handlers() -> list[BaseHandler]:
+    """/unanswered, /faq and deleting a card (answering and editing: `conversation()`)."""
+    return [
+        CommandHandler("unanswered", unanswered_command),
+        CommandHandler("faq", faq_command),
+        CallbackQueryHandler(ask_delete, pattern=f"^{DELETE}"),
+        CallbackQueryHandler(delete_card, pattern=f"^{DELETE_CONFIRM}"),
+    ]
