@@ -25,7 +25,7 @@ from bot.clock import Clock, system_clock
 from bot.creators.fetcher import PageFetcher, SafeFetcher
 from bot.creators.links import LinkRules
 from bot.creators.submissions import SubmissionService, campaign_hashtag
-from bot.flood import FloodGate
+from bot.flood import FloodGate, SharedFloodGate
 from bot.flows import ButtonTexts, Flows
 from bot.intake.ledger import ProcessedUpdates
 from bot.intake.updates import Intake
@@ -187,6 +187,9 @@ def build_services(
         flows=Flows(engine, clock),
         people=people,
         flood=FloodGate(settings.flood_messages, flood_window),
+        shared_flood=SharedFloodGate(
+            writer, settings.flood_messages, flood_window, monotonic=monotonic
+        ),
         address_flood=FloodGate(settings.web_address_flood_messages, flood_window),
         visitors=Visitors(salt),
         submissions=SubmissionService(

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from bot.channels import Channel, Visitors
 from bot.clock import Clock
 from bot.creators.submissions import SubmissionService
-from bot.flood import FloodGate
+from bot.flood import FloodGate, SharedFloodGate
 from bot.flows import ButtonTexts, Flows
 from bot.intake.updates import Intake
 from bot.organizers.faqs import FaqBook
@@ -205,7 +205,9 @@ class Services:
     """Multi-step flows and their drafts, in the store (any process goes on with them)."""
     people: People
     flood: FloodGate
-    """Messages per sender (a Telegram user, a web or WeChat visitor)."""
+    """Messages per web or WeChat visitor, in this process (see the README's "Flood control")."""
+    shared_flood: SharedFloodGate
+    """Messages per Telegram user, counted in the store by every process."""
     address_flood: FloodGate
     """Web requests per network address (many visitors may share one)."""
     visitors: Visitors

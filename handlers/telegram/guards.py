@@ -74,7 +74,7 @@ async def limit_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if user is None or update.message is None:
         return
     services = services_from(context.bot_data)
-    verdict = services.flood.check(user.id, services.clock())
+    verdict = await services.shared_flood.check(user.id, services.clock())  # all processes
     if verdict is Verdict.ALLOW:
         return
     if verdict is Verdict.NOTIFY:
