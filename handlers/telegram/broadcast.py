@@ -36,6 +36,8 @@ from bot.outreach.subscriptions import (
 )
 from bot.services import services_from
 from bot.telegram.delivery import TelegramSender
+from handlers.telegram.callbacks import BroadcastAction as Action
+from handlers.telegram.callbacks import BroadcastButton
 from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
@@ -43,14 +45,14 @@ from handlers.telegram.replies import services
 log = logging.getLogger(__name__)
 
 FLOW = "broadcast"
-PREFIX = "bc:"
-AUDIENCE = PREFIX + "aud:"  # + all | creators
-DISTRICTS = PREFIX + "districts"
-DISTRICT = PREFIX + "dist:"  # + district name
-NOW = PREFIX + "now"
-CONFIRM = PREFIX + "confirm"
-DISCARD = PREFIX + "discard"
-STOP = PREFIX + "stop:"  # + broadcast id
+PREFIX = BroadcastButton.tag
+AUDIENCE = BroadcastButton(Action.AUDIENCE, "").encode()  # + all | creators
+DISTRICTS = BroadcastButton(Action.DISTRICTS).encode()
+DISTRICT = BroadcastButton(Action.DISTRICT, "").encode()  # + district name
+NOW = BroadcastButton(Action.NOW).encode()
+CONFIRM = BroadcastButton(Action.CONFIRM).encode()
+DISCARD = BroadcastButton(Action.DISCARD).encode()
+STOP = BroadcastButton(Action.STOP, "").encode()  # + broadcast id
 DISTRICT_COLUMNS = 3
 MAX_PROBLEMS_SHOWN = 10
 _DETECTED = frozenset(
@@ -157,18 +159,21 @@ async def unsupported_content(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
     """All subscribers, creators, or a district (which shows the districts first)."""
     query = update.callback_query
+    press = BroadcastButton.parse(query.data)
+    if press is None:
+        await query.answer(messages.BUTTON_EXPIRED)
+        return State.AUDIENCE
     await query.answer()
-    data = query.data or ""
-    if data == DISTRICTS:
+    if press.action == Action.DISTRICTS:
         districts = await asyncio.to_thread(services(context).subscriptions.districts)
         await query.edit_message_text(
             messages.BROADCAST_CHOOSE_DISTRICT, reply_markup=_district_keyboard(districts)
         )
         return State.AUDIENCE
-    if data.startswith(DISTRICT):
-        audience = AUDIENCE_DISTRICT + data.removeprefix(DISTRICT)
+    if press.action == Action.DISTRICT:
+        audience = AUDIENCE_DISTRICT + (press.arg or "")
     else:
-        audience = data.removeprefix(AUDIENCE)
+        audience = press.arg or AUDIENCE_ALL
     draft = _draft(context)
     draft.audience = audience
     _keep(context, draft)
@@ -179,7 +184,13 @@ async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         ),
         parse_mode=ParseMode.HTML,
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(messages.BROADCAST_BUTTON_NOW, callback_data=NOW)]]
+            [
+                [
+                    InlineKeyboardButton(
+                        messages.BROADCAST_BUTTON_NOW, callback_data=_data(Action.NOW)
+                    )
+                ]
+            ]
         ),
     )
     return State.TIME
@@ -231,8 +242,12 @@ async def _show_confirmation(
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.BROADCAST_BUTTON_CONFIRM, callback_data=CONFIRM),
-                InlineKeyboardButton(messages.BROADCAST_BUTTON_CANCEL, callback_data=DISCARD),
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_CONFIRM, callback_data=_data(Action.CONFIRM)
+                ),
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_CANCEL, callback_data=_data(Action.DISCARD)
+                ),
             ]
         ]
     )
@@ -330,7 +345,7 @@ async def broadcasts_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             )
         )
     buttons = [
-        InlineKeyboardButton(f"⏹ #{info.id}", callback_data=f"{STOP}{info.id}")
+        InlineKeyboardButton(f"⏹ #{info.id}", callback_data=_data(Action.STOP, str(info.id)))
         for info in recent
         if info.status in ACTIVE
     ]
@@ -344,7 +359,11 @@ async def broadcasts_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def stop_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cancel what is not sent yet of a broadcast."""
     query = update.callback_query
-    broadcast_id = int((query.data or "").removeprefix(STOP))
+    press = BroadcastButton.parse(query.data)
+    if press is None or not (press.arg or "").isdecimal():
+        await query.answer(messages.BUTTON_EXPIRED)
+        return
+    broadcast_id = int(press.arg or 0)
     svc = services(context)
     info = await asyncio.to_thread(svc.outbox.broadcast, broadcast_id)
     if info is None or info.status not in ACTIVE:
@@ -469,8 +488,14 @@ def _status_text(info: BroadcastInfo, application: Application) -> str:
 def _stop_keyboard(info: BroadcastInfo) -> InlineKeyboardMarkup | None:
     if info.status not in ACTIVE:
         return None
-    button = InlineKeyboardButton(messages.BROADCAST_BUTTON_STOP, callback_data=f"{STOP}{info.id}")
+    button = InlineKeyboardButton(
+        messages.BROADCAST_BUTTON_STOP, callback_data=_data(Action.STOP, str(info.id))
+    )
     return InlineKeyboardMarkup([[button]])
+
+
+def _data(action: Action, arg: str | None = None) -> str:
+    return BroadcastButton(action, arg).encode()
 
 
 def _audience_keyboard() -> InlineKeyboardMarkup:
@@ -478,19 +503,29 @@ def _audience_keyboard() -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    messages.BROADCAST_BUTTON_ALL, callback_data=AUDIENCE + AUDIENCE_ALL
+                    messages.BROADCAST_BUTTON_ALL,
+                    callback_data=_data(Action.AUDIENCE, AUDIENCE_ALL),
                 ),
                 InlineKeyboardButton(
-                    messages.BROADCAST_BUTTON_CREATORS, callback_data=AUDIENCE + AUDIENCE_CREATORS
+                    messages.BROADCAST_BUTTON_CREATORS,
+                    callback_data=_data(Action.AUDIENCE, AUDIENCE_CREATORS),
                 ),
             ],
-            [InlineKeyboardButton(messages.BROADCAST_BUTTON_DISTRICT, callback_data=DISTRICTS)],
+            [
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_DISTRICT, callback_data=_data(Action.DISTRICTS)
+                )
+            ],
         ]
     )
 
 
 def _district_keyboard(districts: list[str]) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(name, callback_data=DISTRICT + name) for name in districts]
+    buttons = [
+        InlineKeyboardButton(name, callback_data=press.encode())
+        for name in districts
+        if (press := BroadcastButton(Action.DISTRICT, name)).fits()
+    ]
     rows = [buttons[i : i + DISTRICT_COLUMNS] for i in range(0, len(buttons), DISTRICT_COLUMNS)]
     return InlineKeyboardMarkup(rows)
 
@@ -514,22 +549,29 @@ def conversation() -> Conversation:
             ],
             State.AUDIENCE: [
                 CallbackQueryHandler(
-                    choose_audience, pattern=f"^({AUDIENCE}|{DISTRICT}|{DISTRICTS})"
+                    choose_audience,
+                    pattern=BroadcastButton.matches(
+                        Action.AUDIENCE, Action.DISTRICT, Action.DISTRICTS
+                    ),
                 )
             ],
             State.TIME: [
-                CallbackQueryHandler(send_now, pattern=f"^{NOW}$"),
+                CallbackQueryHandler(send_now, pattern=BroadcastButton.matches(Action.NOW)),
                 MessageHandler(
                     filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, receive_time
                 ),
             ],
             State.CONFIRM: [
-                CallbackQueryHandler(confirm_broadcast, pattern=f"^{CONFIRM}$"),
+                CallbackQueryHandler(
+                    confirm_broadcast, pattern=BroadcastButton.matches(Action.CONFIRM)
+                ),
             ],
         },
         fallbacks=[
             CommandHandler("cancel", discard_broadcast),
-            CallbackQueryHandler(discard_broadcast, pattern=f"^{DISCARD}$"),
+            CallbackQueryHandler(
+                discard_broadcast, pattern=BroadcastButton.matches(Action.DISCARD)
+            ),
         ],
     )
 
@@ -538,5 +580,5 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     """/broadcasts and its stop buttons (the composing flow is `conversation()`)."""
     return [
         CommandHandler("broadcasts", broadcasts_command),
-        CallbackQueryHandler(stop_broadcast, pattern=rf"^{STOP}\d+$"),
+        CallbackQueryHandler(stop_broadcast, pattern=BroadcastButton.matches(Action.STOP)),
     ]
