@@ -16,9 +16,8 @@ from telegram.ext import (
 
 from bot import messages
 from bot.formatting import escape
+from handlers.telegram.callbacks import Ask, AskKey
 from handlers.telegram.replies import (
-    ASK_KEY_PREFIX,
-    ASK_TEXT_PREFIX,
     send_answer,
     services,
     suggestion_question,
@@ -95,7 +94,12 @@ def _addresses_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool
 
 _QUESTION_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
-_BUTTON_DATA = f"^({re.escape(ASK_TEXT_PREFIX)}|{re.escape(ASK_KEY_PREFIX)})"
+
+def _suggestion(data: object) -> bool:
+    return Ask.matches()(data) or AskKey.matches()(data)
+
+
+_BUTTON_DATA = _suggestion
 
 
 def build_handlers() -> list[BaseHandler]:

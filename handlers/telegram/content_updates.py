@@ -30,15 +30,16 @@ from bot.organizers.content_updates import (
     preview_import,
 )
 from content.importer import SECTIONS, ImportFailed, ImportReport
+from handlers.telegram.callbacks import ImportAction, ImportButton
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
 
 UPLOADS = "pending_imports"
 """A flow row without steps: the organizer's previewed files, by key (their Telegram file id
 and hash, not their bytes: applying downloads the file again, on whichever process)."""
-PREFIX = "imp:"
-APPLY = PREFIX + "apply:"  # + upload key
-DISCARD = PREFIX + "discard:"  # + upload key
+PREFIX = ImportButton.tag
+APPLY = ImportButton(ImportAction.APPLY, "").encode()  # + upload key
+DISCARD = ImportButton(ImportAction.DISCARD, "").encode()  # + upload key
 MAX_PROBLEMS_SHOWN = 15
 MAX_PENDING = 5
 
@@ -82,8 +83,14 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.IMPORT_BUTTON_APPLY, callback_data=APPLY + key),
-                InlineKeyboardButton(messages.IMPORT_BUTTON_DISCARD, callback_data=DISCARD + key),
+                InlineKeyboardButton(
+                    messages.IMPORT_BUTTON_APPLY,
+                    callback_data=ImportButton(ImportAction.APPLY, key).encode(),
+                ),
+                InlineKeyboardButton(
+                    messages.IMPORT_BUTTON_DISCARD,
+                    callback_data=ImportButton(ImportAction.DISCARD, key).encode(),
+                ),
             ]
         ]
     )
@@ -96,8 +103,11 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
 async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Apply or discard a previewed file."""
     query = update.callback_query
-    data = query.data or ""
-    key = data.removeprefix(APPLY).removeprefix(DISCARD)
+    press = ImportButton.parse(query.data)
+    if press is None:
+        await query.answer(messages.IMPORT_EXPIRED)
+        return
+    key = press.key
     svc = services(context)
     chat_id, user_id = update.effective_chat.id, update.effective_user.id
     flow = await asyncio.to_thread(svc.flows.end, chat_id, user_id, UPLOADS)
@@ -108,7 +118,7 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer(messages.IMPORT_EXPIRED)
         return
     await query.answer()
-    if data.startswith(DISCARD):
+    if press.action == ImportAction.DISCARD:
         await query.edit_message_text(messages.IMPORT_DISCARDED)
         return
     name = upload["name"]
@@ -192,6 +202,6 @@ def build_handlers() -> list[BaseHandler]:
     """This module's handlers, built for one Application."""
     return [
         MessageHandler(_CONTENT_FILE, receive_content_file),
-        CallbackQueryHandler(import_button, pattern=f"^{PREFIX}"),
+        CallbackQueryHandler(import_button, pattern=ImportButton.matches()),
         CommandHandler("event", event_command),
     ]

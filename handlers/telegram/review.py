@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -31,57 +29,32 @@ from bot.creators.submissions import DecisionResult, Status, SubmissionNotFound,
 from bot.flows import Flow
 from bot.formatting import escape
 from bot.services import Services, services_from
+from handlers.telegram.callbacks import ReviewAction, ReviewButton
 from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
 
 log = logging.getLogger(__name__)
 
 
-class ReviewAction(StrEnum):
-    """What a review button does; its callback data is `rev:<action>:<id>[:<reason>]`."""
-
-    APPROVE = "ok"
-    REJECT = "no"
-    """Show the reasons to choose from."""
-    REASON = "why"
-    """Reject with the preset reason given as the third part."""
-    TYPE_REASON = "type"
-    SKIP = "skip"
-    BACK = "back"
-
-
 class ReviewState(IntEnum):
     REASON = 1
 
 
-REVIEW_PREFIX = "rev"
+REVIEW_PREFIX = ReviewButton.tag.rstrip(":")
 SKIPPED = "review_skipped"
 """A flow row without steps: the submissions an organizer skipped since their last /review."""
 TYPING = "review_reason"
 """The conversation of a typed reason."""
-_DATA = re.compile(r"^rev:([a-z]{1,8}):(\d{1,12})(?::(\d{1,2}))?$")
 
 
 def review_data(action: ReviewAction, submission_id: int, reason: int | None = None) -> str:
     """Callback data of a review button."""
-    suffix = f":{reason}" if reason is not None else ""
-    return f"{REVIEW_PREFIX}:{action.value}:{submission_id}{suffix}"
+    return ReviewButton(action, submission_id, reason).encode()
 
 
-@dataclass(frozen=True)
-class ReviewPress:
-    action: ReviewAction
-    submission_id: int
-    reason: int | None
-
-
-def parse_review_data(data: str) -> ReviewPress | None:
+def parse_review_data(data: str) -> ReviewButton | None:
     """The button behind callback data, or None for anything malformed."""
-    match = _DATA.match(data)
-    if match is None or match[1] not in set(ReviewAction):
-        return None
-    reason = int(match[3]) if match[3] else None
-    return ReviewPress(ReviewAction(match[1]), int(match[2]), reason)
+    return ReviewButton.parse(data)
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -371,10 +344,13 @@ def _reason_keyboard(view: SubmissionView, services: Services) -> InlineKeyboard
 
 def conversation() -> Conversation:
     """A typed reason: the button, then the organizer's text (its state in the store)."""
-    type_pattern = f"^{REVIEW_PREFIX}:{ReviewAction.TYPE_REASON.value}:\\d{{1,12}}$"
     return Conversation(
         TYPING,
-        entry_points=[CallbackQueryHandler(ask_reason, pattern=type_pattern)],
+        entry_points=[
+            CallbackQueryHandler(
+                ask_reason, pattern=ReviewButton.matches(ReviewAction.TYPE_REASON)
+            )
+        ],
         states={
             ReviewState.REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reason_text)]
         },
@@ -387,5 +363,5 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The organizers' review handlers besides the typed reason (`conversation()`)."""
     return [
         CommandHandler("review", review_command),
-        CallbackQueryHandler(review_button, pattern=f"^{REVIEW_PREFIX}:"),
+        CallbackQueryHandler(review_button, pattern=ReviewButton.matches()),
     ]

@@ -8,9 +8,8 @@ only fills in what is missing, and cancelling withdraws what this message handed
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import asdict, dataclass, field
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -31,6 +30,7 @@ from bot.creators.submissions import CATEGORIES, Outcome, SubmissionResult
 from bot.flows import Flow
 from bot.formatting import escape
 from bot.services import Services, services_from
+from handlers.telegram.callbacks import SubmitAction, SubmitButton
 from handlers.telegram.conversations import END, Conversation, current
 
 
@@ -40,15 +40,6 @@ class SubmitState(IntEnum):
     TITLE = 1
     CATEGORY = 2
     CREATOR = 3
-
-
-class SubmitButton(StrEnum):
-    """Callback data of the flow's buttons (a category button adds its index)."""
-
-    CATEGORY = "sub:cat:"
-    SKIP_NAME = "sub:skip"
-    KEEP_NAME = "sub:keep"
-    CANCEL = "sub:cancel"
 
 
 FLOW = "submit"
@@ -241,12 +232,13 @@ async def category_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Set the pressed category on every video of the message."""
     query = update.callback_query
     flow = _flow(context)
-    index = (query.data or "").removeprefix(SubmitButton.CATEGORY)
-    if flow is None or not index.isdecimal() or int(index) >= len(CATEGORIES):
+    press = SubmitButton.parse(query.data)
+    index = press.index if press is not None else None
+    if flow is None or index is None or index >= len(CATEGORIES):
         await query.answer(messages.FLOW_BUTTON_EXPIRED)
         return END
     await query.answer()
-    category = CATEGORIES[int(index)]
+    category = CATEGORIES[index]
     await _set_category(update, context, flow, category)
     await query.edit_message_text(messages.CATEGORY_CHOSEN.format(category=category))
     return await _next_step(query.message, flow, context)  # type: ignore[arg-type]
@@ -277,7 +269,9 @@ async def creator_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer()
     if flow is None:
         return END
-    name = flow.known_name if query.data == SubmitButton.KEEP_NAME else None
+    press = SubmitButton.parse(query.data)
+    keep = press is not None and press.action == SubmitAction.KEEP_NAME
+    name = flow.known_name if keep else None
     await _set_name(update, context, flow, name)
     chosen = messages.CREATOR_CHOSEN.format(name=escape(name)) if name else None
     await query.edit_message_text(chosen or messages.CREATOR_SKIPPED, parse_mode=ParseMode.HTML)
@@ -354,7 +348,9 @@ _NO_PREVIEW = {"is_disabled": True}
 
 
 def _cancel_button() -> InlineKeyboardButton:
-    return InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data=SubmitButton.CANCEL)
+    return InlineKeyboardButton(
+        messages.BUTTON_CANCEL, callback_data=SubmitButton(SubmitAction.CANCEL).encode()
+    )
 
 
 def _cancel_keyboard() -> InlineKeyboardMarkup:
@@ -363,7 +359,9 @@ def _cancel_keyboard() -> InlineKeyboardMarkup:
 
 def _category_keyboard() -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(category, callback_data=f"{SubmitButton.CATEGORY}{index}")
+        InlineKeyboardButton(
+            category, callback_data=SubmitButton(SubmitAction.CATEGORY, index).encode()
+        )
         for index, category in enumerate(CATEGORIES)
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
@@ -371,10 +369,12 @@ def _category_keyboard() -> InlineKeyboardMarkup:
 
 
 def _creator_keyboard(flow: SubmitFlow) -> InlineKeyboardMarkup:
-    row = [InlineKeyboardButton(messages.BUTTON_SKIP, callback_data=SubmitButton.SKIP_NAME)]
+    skip = SubmitButton(SubmitAction.SKIP_NAME).encode()
+    row = [InlineKeyboardButton(messages.BUTTON_SKIP, callback_data=skip)]
     if flow.known_name:
         label = messages.BUTTON_KEEP_NAME.format(name=flow.known_name[:30])
-        row.insert(0, InlineKeyboardButton(label, callback_data=SubmitButton.KEEP_NAME))
+        keep = SubmitButton(SubmitAction.KEEP_NAME).encode()
+        row.insert(0, InlineKeyboardButton(label, callback_data=keep))
     return InlineKeyboardMarkup([row, [_cancel_button()]])
 
 
@@ -391,8 +391,8 @@ _PLAIN_TEXT = _PRIVATE_TEXT & ~filters.COMMAND
 
 def conversation() -> Conversation:
     """The guided flow after links are handed in (its state in the store: `bot.flows`)."""
-    category_pattern = f"^{re.escape(SubmitButton.CATEGORY)}\\d{{1,2}}$"
-    name_pattern = f"^({SubmitButton.SKIP_NAME}|{SubmitButton.KEEP_NAME})$"
+    category_pattern = SubmitButton.matches(SubmitAction.CATEGORY)
+    name_pattern = SubmitButton.matches(SubmitAction.SKIP_NAME, SubmitAction.KEEP_NAME)
     return Conversation(
         FLOW,
         entry_points=[
@@ -412,7 +412,7 @@ def conversation() -> Conversation:
         },
         fallbacks=[
             CommandHandler("cancel", cancel_flow),
-            CallbackQueryHandler(cancel_flow, pattern=f"^{SubmitButton.CANCEL}$"),
+            CallbackQueryHandler(cancel_flow, pattern=SubmitButton.matches(SubmitAction.CANCEL)),
         ],
         allow_reentry=True,
     )
@@ -422,7 +422,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The creators' handlers besides the flow, in the order they are tried."""
     return [
         CommandHandler("submit", submit_in_group, filters=filters.ChatType.GROUPS),
-        CallbackQueryHandler(expired_button, pattern="^sub:"),
+        CallbackQueryHandler(expired_button, pattern=SubmitButton.matches()),
         CommandHandler("mine", mine_command),
     ]
 

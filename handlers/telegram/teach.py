@@ -24,20 +24,22 @@ from telegram.ext import (
 
 from bot import messages
 from bot.organizers.faqs import FaqError
+from handlers.telegram.callbacks import TeachAction as Action
+from handlers.telegram.callbacks import TeachButton
 from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
-from handlers.telegram.replies import MAX_CALLBACK_BYTES, services
+from handlers.telegram.replies import services
 
 log = logging.getLogger(__name__)
 
 FLOW = "teach"
-PREFIX = "faq:"
-ANSWER = PREFIX + "ans:"  # + id of an unanswered question row
-EDIT = PREFIX + "edit:"  # + FAQ id
-DELETE = PREFIX + "del:"  # + FAQ id
-DELETE_CONFIRM = PREFIX + "delok:"  # + FAQ id
-CONFIRM = PREFIX + "confirm"
-DISCARD = PREFIX + "discard"
+PREFIX = TeachButton.tag
+ANSWER = TeachButton(Action.ANSWER, "").encode()  # + id of an unanswered question row
+EDIT = TeachButton(Action.EDIT, "").encode()  # + FAQ id
+DELETE = TeachButton(Action.DELETE, "").encode()  # + FAQ id
+DELETE_CONFIRM = TeachButton(Action.DELETE_CONFIRM, "").encode()  # + FAQ id
+CONFIRM = TeachButton(Action.CONFIRM).encode()
+DISCARD = TeachButton(Action.DISCARD).encode()
 UNANSWERED_SHOWN = 10
 FAQS_SHOWN = 30
 BUTTON_COLUMNS = 5
@@ -72,7 +74,7 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             messages.UNANSWERED_ITEM.format(number=number, text=entry.text, count=entry.count)
         )
         label = messages.UNANSWERED_BUTTON.format(number=number)
-        buttons.append(InlineKeyboardButton(label, callback_data=f"{ANSWER}{entry.ref}"))
+        buttons.append(InlineKeyboardButton(label, callback_data=_data(Action.ANSWER, entry.ref)))
     rows = [buttons[i : i + BUTTON_COLUMNS] for i in range(0, len(buttons), BUTTON_COLUMNS)]
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
@@ -97,14 +99,16 @@ async def faq_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def _card_keyboard(faq_id: str) -> InlineKeyboardMarkup | None:
-    if len(f"{DELETE_CONFIRM}{faq_id}".encode()) > MAX_CALLBACK_BYTES:
+    if not TeachButton(Action.DELETE_CONFIRM, faq_id).fits():
         return None  # an id from a file too long for a button: edit that file instead
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.FAQ_EDIT_BUTTON, callback_data=f"{EDIT}{faq_id}"),
                 InlineKeyboardButton(
-                    messages.FAQ_DELETE_BUTTON, callback_data=f"{DELETE}{faq_id}"
+                    messages.FAQ_EDIT_BUTTON, callback_data=_data(Action.EDIT, faq_id)
+                ),
+                InlineKeyboardButton(
+                    messages.FAQ_DELETE_BUTTON, callback_data=_data(Action.DELETE, faq_id)
                 ),
             ]
         ]
@@ -118,7 +122,7 @@ def _card_keyboard(faq_id: str) -> InlineKeyboardMarkup | None:
 async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | None:
     """ "回答" under /unanswered: ask for the answer to that question."""
     query = update.callback_query
-    ref = int((query.data or "").removeprefix(ANSWER))
+    ref = int(_ref(query.data) or 0)
     question = await asyncio.to_thread(services(context).faqs.question_of, ref)
     if question is None:
         await query.answer(messages.TEACH_GONE, show_alert=True)
@@ -133,7 +137,7 @@ async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> St
 async def start_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | None:
     """ "修改" under a card of /faq: ask for its new answer."""
     query = update.callback_query
-    faq_id = (query.data or "").removeprefix(EDIT)
+    faq_id = _ref(query.data)
     card = await asyncio.to_thread(services(context).faqs.card, faq_id)
     if card is None:
         await query.answer(messages.FAQ_GONE, show_alert=True)
@@ -158,8 +162,12 @@ async def receive_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.TEACH_CONFIRM_BUTTON, callback_data=CONFIRM),
-                InlineKeyboardButton(messages.TEACH_DISCARD_BUTTON, callback_data=DISCARD),
+                InlineKeyboardButton(
+                    messages.TEACH_CONFIRM_BUTTON, callback_data=_data(Action.CONFIRM)
+                ),
+                InlineKeyboardButton(
+                    messages.TEACH_DISCARD_BUTTON, callback_data=_data(Action.DISCARD)
+                ),
             ]
         ]
     )
@@ -229,14 +237,14 @@ def _load(data: dict[str, object]) -> Draft | None:
 async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "删除" under a card: ask once more."""
     query = update.callback_query
-    faq_id = (query.data or "").removeprefix(DELETE)
+    faq_id = _ref(query.data)
     card = await asyncio.to_thread(services(context).faqs.card, faq_id)
     if card is None:
         await query.answer(messages.FAQ_GONE, show_alert=True)
         return
     await query.answer()
     button = InlineKeyboardButton(
-        messages.FAQ_DELETE_CONFIRM_BUTTON, callback_data=f"{DELETE_CONFIRM}{faq_id}"
+        messages.FAQ_DELETE_CONFIRM_BUTTON, callback_data=_data(Action.DELETE_CONFIRM, faq_id)
     )
     await query.message.reply_text(
         messages.FAQ_DELETE_ASK.format(id=faq_id, question=card.question),
@@ -248,7 +256,7 @@ async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def delete_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete the card; its questions count as unanswered again."""
     query = update.callback_query
-    faq_id = (query.data or "").removeprefix(DELETE_CONFIRM)
+    faq_id = _ref(query.data)
     svc = services(context)
     by = update.effective_user.id
     try:
@@ -267,13 +275,28 @@ _TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 _OTHER = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
 
 
+def _data(action: Action, ref: object = None) -> str:
+    return TeachButton(action, None if ref is None else str(ref)).encode()
+
+
+def _ref(data: object) -> str:
+    press = TeachButton.parse(data)
+    return press.ref or "" if press is not None else ""
+
+
+def _answer_ref(data: object) -> bool:
+    """An "回答" button naming an unanswered question's row id."""
+    press = TeachButton.parse(data)
+    return press is not None and press.action == Action.ANSWER and (press.ref or "").isdecimal()
+
+
 def conversation() -> Conversation:
     """Answering a question or editing a card (its state in the store: `bot.flows`)."""
     return Conversation(
         FLOW,
         entry_points=[
-            CallbackQueryHandler(start_answer, pattern=rf"^{ANSWER}\d+$"),
-            CallbackQueryHandler(start_edit, pattern=f"^{EDIT}"),
+            CallbackQueryHandler(start_answer, pattern=_answer_ref),
+            CallbackQueryHandler(start_edit, pattern=TeachButton.matches(Action.EDIT)),
         ],
         states={
             State.ANSWER: [
@@ -281,13 +304,13 @@ def conversation() -> Conversation:
                 MessageHandler(_OTHER, text_only),
             ],
             State.CONFIRM: [
-                CallbackQueryHandler(confirm_answer, pattern=f"^{CONFIRM}$"),
+                CallbackQueryHandler(confirm_answer, pattern=TeachButton.matches(Action.CONFIRM)),
                 MessageHandler(_TEXT, receive_answer),  # a new text replaces the answer
             ],
         },
         fallbacks=[
             CommandHandler("cancel", discard_answer),
-            CallbackQueryHandler(discard_answer, pattern=f"^{DISCARD}$"),
+            CallbackQueryHandler(discard_answer, pattern=TeachButton.matches(Action.DISCARD)),
         ],
     )
 
@@ -297,6 +320,6 @@ def build_handlers() -> list[BaseHandler]:
     return [
         CommandHandler("unanswered", unanswered_command),
         CommandHandler("faq", faq_command),
-        CallbackQueryHandler(ask_delete, pattern=f"^{DELETE}"),
-        CallbackQueryHandler(delete_card, pattern=f"^{DELETE_CONFIRM}"),
+        CallbackQueryHandler(ask_delete, pattern=TeachButton.matches(Action.DELETE)),
+        CallbackQueryHandler(delete_card, pattern=TeachButton.matches(Action.DELETE_CONFIRM)),
     ]
