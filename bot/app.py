@@ -29,8 +29,10 @@ from bot.flood import FloodGate, SharedFloodGate
 from bot.flows import ButtonTexts, Flows
 from bot.intake.ledger import ProcessedUpdates
 from bot.intake.updates import Intake
+from bot.organizers.content_updates import ContentDesk
 from bot.organizers.faqs import FaqBook
-from bot.organizers.report import OrganizerReport
+from bot.organizers.report import CampaignFigures, OrganizerReport
+from bot.outreach.broadcasts import Broadcasts
 from bot.outreach.dispatcher import Dispatcher, Sleep
 from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Cadence, Reminders
@@ -170,18 +172,14 @@ def build_services(
         lambda: (dispatcher.sent, dispatcher.flood_waits),
         leading=lambda: leadership.leading,
     )
+    questions = QuestionService(
+        engine, answerer, clock, salt, writer=writer, observe=metrics.observe_answer
+    )
     return Services(
         settings=settings,
         engine=engine,
         answerer=answerer,
-        questions=QuestionService(
-            engine,
-            answerer,
-            clock,
-            salt,
-            writer=writer,
-            observe=metrics.observe_answer,
-        ),
+        questions=questions,
         clock=clock,
         button_texts=ButtonTexts(engine, clock, writer),
         flows=Flows(engine, clock),
@@ -216,7 +214,10 @@ def build_services(
         writer=writer,
         intake=Intake(writer, ProcessedUpdates(engine, clock), people),
         metrics=metrics,
-        faqs=FaqBook(engine, clock),
+        faqs=FaqBook(engine, clock, flush=writer.flush, on_change=lambda: questions.reload()),
+        content=ContentDesk(engine, settings.tz, on_change=lambda: questions.reload()),
+        figures=CampaignFigures(engine, clock, settings.tz, flush=writer.flush),
+        broadcasts=Broadcasts(outbox, subscriptions, wake=dispatcher.wake),
         report=OrganizerReport(
             engine,
             clock,

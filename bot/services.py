@@ -20,8 +20,10 @@ from bot.creators.submissions import SubmissionService
 from bot.flood import FloodGate, SharedFloodGate
 from bot.flows import ButtonTexts, Flows
 from bot.intake.updates import Intake
+from bot.organizers.content_updates import ContentDesk
 from bot.organizers.faqs import FaqBook
-from bot.organizers.report import OrganizerReport
+from bot.organizers.report import CampaignFigures, OrganizerReport
+from bot.outreach.broadcasts import Broadcasts
 from bot.outreach.dispatcher import Dispatcher
 from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Reminders
@@ -230,6 +232,12 @@ class Services:
     metrics: Metrics
     faqs: FaqBook
     """Organizers' FAQ cards written from chat (/unanswered, /faq) and their audit trail."""
+    content: ContentDesk
+    """Organizers' content changes from chat (files, /event)."""
+    figures: CampaignFigures
+    """/stats: the campaign's figures and chart."""
+    broadcasts: Broadcasts
+    """Organizers' broadcasts: audiences, and queueing a confirmed one."""
     report: OrganizerReport
     """Plans the organizers' daily report."""
 

@@ -8,6 +8,7 @@ the card before and after. Telegram-free and blocking.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,15 +45,27 @@ def _card(faq: Faq) -> dict[str, Any]:
 class FaqBook:
     """Writes organizers' FAQ cards and their audit trail."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        *,
+        flush: Callable[[], None] = lambda: None,
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
         self._engine = engine
         self._clock = clock
+        self._flush = flush
+        """Writes the question log queued behind answers (before it is read)."""
+        self._on_change = on_change
+        """Lets this process's answers use a changed card at once."""
 
     # --- reading ---------------------------------------------------------------------------
 
     def unanswered(self, limit: int = 10) -> list[UnansweredEntry]:
         """The most frequent unanswered questions not answered by a card yet; `ref` is the id
         of the latest asking (stable across processes, unlike an in-memory key)."""
+        self._flush()
         count = func.count(col(UnansweredQuestion.id))
         latest = func.max(col(UnansweredQuestion.id))
         query = (
@@ -123,6 +136,7 @@ class FaqBook:
             )
             session.add(self._change(faq.id, "create", by, None, _card(faq)))
             bump_revision(session)
+        self._on_change()
         return faq
 
     def edit(self, faq_id: str, answer: str, by: int) -> Faq:
@@ -135,6 +149,7 @@ class FaqBook:
             session.add(faq)
             session.add(self._change(faq_id, "edit", by, before, _card(faq)))
             bump_revision(session)
+        self._on_change()
         return faq
 
     def delete(self, faq_id: str, by: int) -> Faq:
@@ -150,6 +165,7 @@ class FaqBook:
             )
             session.add(self._change(faq_id, "delete", by, before, None))
             bump_revision(session)
+        self._on_change()
         return faq
 
     def _own(self, session: Session, faq_id: str) -> Faq:

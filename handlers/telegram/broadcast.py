@@ -226,8 +226,7 @@ async def _show_confirmation(
     message: Message | Any, context: ContextTypes.DEFAULT_TYPE, *, edit: bool
 ) -> State:
     draft = _draft(context)
-    subscriptions = services(context).subscriptions
-    recipients = await asyncio.to_thread(subscriptions.audience, draft.audience)
+    recipients = await asyncio.to_thread(services(context).broadcasts.recipients, draft.audience)
     if not recipients:
         await message.reply_text(
             messages.BROADCAST_NO_RECIPIENTS, reply_markup=_audience_keyboard()
@@ -273,18 +272,13 @@ async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return END
     draft = Draft.load(taken.draft)
     await query.answer(messages.BROADCAST_QUEUED)
-    recipients = await asyncio.to_thread(svc.subscriptions.audience, draft.audience)
-    queued = await asyncio.to_thread(
-        svc.outbox.enqueue,
-        "broadcast",
-        recipients,
-        {"parts": draft.parts},
-        dedupe_key=f"broadcast:{draft.key}",
-        audience=draft.audience,
-        created_by=update.effective_user.id,
+    info = await svc.broadcasts.queue(
+        draft.key,
+        draft.parts,
+        draft.audience,
+        by=update.effective_user.id,
         send_at=draft.send_at,
     )
-    info = await asyncio.to_thread(svc.outbox.broadcast, queued.broadcast_id)
     if info is None:
         await query.edit_message_reply_markup(None)
     else:
@@ -296,9 +290,8 @@ async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
         message = query.message
         await asyncio.to_thread(
-            svc.outbox.set_status_message, info.id, message.chat_id, message.message_id
+            svc.broadcasts.show_progress_in, info.id, message.chat_id, message.message_id
         )
-    svc.dispatcher.wake()
     return END
 
 

@@ -23,11 +23,7 @@ from bot.organizers.content_updates import (
     EVENT_FIELDS,
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
-    apply_upload,
     describe_event,
-    edit_event,
-    find_events,
-    preview_import,
 )
 from content.importer import SECTIONS, ImportFailed, ImportReport
 from handlers.telegram.callbacks import ImportAction, ImportButton
@@ -56,7 +52,7 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
     raw = bytes(await (await document.get_file()).download_as_bytearray())
     svc = services(context)
     try:
-        preview = await asyncio.to_thread(preview_import, svc.engine, raw, name, svc.settings.tz)
+        preview = await asyncio.to_thread(svc.content.preview, raw, name)
     except ImportFailed as exc:
         shown = "\n".join(f"• {escape(p)}" for p in exc.problems[:MAX_PROBLEMS_SHOWN])
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
@@ -127,11 +123,10 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.edit_message_text(messages.IMPORT_EXPIRED)
         return
     try:
-        report = await asyncio.to_thread(apply_upload, svc.engine, raw, name, svc.settings.tz)
+        report = await asyncio.to_thread(svc.content.apply, raw, name)
     except ImportFailed as exc:
         await query.edit_message_text("\n".join(exc.problems[:MAX_PROBLEMS_SHOWN]))
         return
-    await asyncio.to_thread(svc.questions.reload)
     await query.edit_message_text(
         messages.IMPORT_APPLIED.format(summary="；".join(_counts(report)))
     )
@@ -170,18 +165,17 @@ async def event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if len(args) == 2 and "=" in args[1]:
         field_name, value = args[1].split("=", 1)
         try:
-            await asyncio.to_thread(edit_event, svc.engine, args[0], field_name.strip(), value, tz)
+            await asyncio.to_thread(svc.content.edit_event, args[0], field_name.strip(), value)
         except KeyError:
             await message.reply_text(messages.EVENT_NOT_FOUND.format(query=args[0]))
             return
         except ImportFailed as exc:
             await message.reply_text("\n".join(exc.problems[:MAX_PROBLEMS_SHOWN]))
             return
-        await asyncio.to_thread(svc.questions.reload)
         await message.reply_text(messages.EVENT_UPDATED)
         args = args[:1]
     query = " ".join(args)
-    events = await asyncio.to_thread(find_events, svc.engine, query)
+    events = await asyncio.to_thread(svc.content.find_events, query)
     if not events:
         await message.reply_text(messages.EVENT_NOT_FOUND.format(query=query))
     elif len(events) == 1:

@@ -80,9 +80,7 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 def _unanswered(context: ContextTypes.DEFAULT_TYPE) -> list:  # type: ignore[type-arg]
-    svc = services(context)
-    svc.writer.flush()  # the question log is written behind answers
-    return svc.faqs.unanswered(UNANSWERED_SHOWN)
+    return services(context).faqs.unanswered(UNANSWERED_SHOWN)
 
 
 @organizer_only
@@ -207,7 +205,6 @@ async def confirm_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.message.reply_text(messages.TEACH_REFUSED.format(reason=exc))
         return END
     log.info("organizer %s saved FAQ card %s", by, card.id)
-    await asyncio.to_thread(svc.questions.reload)
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(reply)
     return END
@@ -266,7 +263,6 @@ async def delete_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     log.info("organizer %s deleted FAQ card %s", by, faq_id)
     await query.answer()
-    await asyncio.to_thread(svc.questions.reload)
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(messages.FAQ_DELETED.format(id=faq_id))
 
