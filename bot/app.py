@@ -182,7 +182,7 @@ def build_services(
         questions=questions,
         clock=clock,
         button_texts=ButtonTexts(engine, clock, writer),
-        flows=Flows(engine, clock),
+        flows=Flows(engine, clock, writer=writer),
         people=people,
         flood=FloodGate(settings.flood_messages, flood_window),
         shared_flood=SharedFloodGate(

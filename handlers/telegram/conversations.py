@@ -99,7 +99,7 @@ class FlowRouter:
         if not candidates:
             return
         flows = services_from(context.bot_data).flows
-        active = await asyncio.to_thread(flows.active, chat.id, user.id)
+        active = await flows.active_async(chat.id, user.id)
         for conversation in candidates:
             flow = active.get(conversation.name)
             handler, check = conversation.step(update, flow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -57,3 +58,18 @@ def test_a_button_text_resolves_on_another_process(engine: Engine, writer: Group
     assert other.cached(key) is None
     assert other.text_for(key) == text and other.cached(key) == text
     assert len(key) == 16 and other.text_for("0" * 16) is None
+
+
+async def test_reads_of_many_updates_go_through_the_group_commit(
+    engine: Engine, writer: GroupCommit
+) -> None:
+    flows = Flows(engine, fixed_clock(NOW), writer=writer)
+    flows.save(Flow(10, 20, "broadcast", 2, {"audience": "all"}))
+    flows.save(Flow(11, 21, "submit", 1))
+    batches = writer.batches
+    found, other, none = await asyncio.gather(
+        flows.active_async(10, 20), flows.active_async(11, 21), flows.active_async(10, 21)
+    )
+    assert found["broadcast"].draft == {"audience": "all"} and list(other) == ["submit"]
+    assert none == {}  # chat 10 and user 21 are both known, but not together
+    assert writer.batches == batches + 1  # one batch for the three
