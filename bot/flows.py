@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,11 +21,14 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, select
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import Clock
 from bot.store.group_commit import GroupCommit
 from bot.store.models import ButtonText, FlowState
 from content.db import insert_or_ignore_many, upsert, write_scope
+
+log = logging.getLogger(__name__)
 
 FLOWS: Table = FlowState.__table__  # type: ignore[attr-defined]
 BUTTON_TEXTS: Table = ButtonText.__table__  # type: ignore[attr-defined]
@@ -81,11 +85,18 @@ class Flows:
     async def active_async(self, chat_id: int, user_id: int) -> dict[str, Flow]:
         """`active` from the event loop, through the group commit when there is one: the
         reads of many updates go in one statement of a batch that commits their writes anyway
-        (on SQLite on the loop itself, with no hop to a thread)."""
-        if self._writer is None:
-            return await asyncio.to_thread(self.active, chat_id, user_id)
-        future = self._writer.submit_to(self._read_many, (chat_id, user_id))
-        return dict(await asyncio.wrap_future(future))
+        (on SQLite on the loop itself, with no hop to a thread).
+
+        With the database away no flow goes on: the update is handled as outside any flow (a
+        question is still answered from memory), rather than failing."""
+        try:
+            if self._writer is None:
+                return await asyncio.to_thread(self.active, chat_id, user_id)
+            future = self._writer.submit_to(self._read_many, (chat_id, user_id))
+            return dict(await asyncio.wrap_future(future))
+        except OperationalError as exc:
+            log.warning("flows of user %s not read: the database is away (%s)", user_id, exc)
+            return {}
 
     def _read_many(
         self, connection: Connection, keys: list[tuple[int, int]]

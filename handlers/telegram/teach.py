@@ -277,7 +277,7 @@ def _data(action: Action, ref: object = None) -> str:
 
 def _ref(data: object) -> str:
     press = TeachButton.parse(data)
-    return press.ref or "" if press is not None else ""
+    return (press.ref or "") if press is not None else ""
 
 
 def _answer_ref(data: object) -> bool:
