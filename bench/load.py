@@ -3,6 +3,7 @@ by long polling and by webhook.
 
     .venv/bin/python bench/load.py [--mode both|polling|webhook] [--seconds 12] [--slices 6]
                                    [--latency-seconds 6] [--users 2000] [--concurrency 64]
+                                   [--rate 100] [--against echo|tree:PATH|variant:NAME]
 
 Runs a bare python-telegram-bot bot that only echoes and `kepubot run` side by side, each as
 its own process against a fake Bot API served from this process (tornado). Polling: getUpdates
@@ -16,6 +17,11 @@ users ask questions:
   pair of slices is printed beside the overall one;
 * latency: an open loop at 50% of that bot's peak rate: p50/p99 time from an update being
   queued at the API to the bot's sendMessage arriving there.
+
+`--rate` runs the latency phase at that rate instead (100: about three times Telegram's cap
+per bot). `--against` replaces the echo bot: `tree:PATH` is `kepubot run` from another
+source tree (an older commit, unpacked there: before and after side by side), `variant:NAME`
+this tree with one hand-written part swapped for the ordinary one (bench/variants.py).
 
 Target: the bot's throughput at least 80% of the echo bot's; its p99 under 100 ms at 50% of its
 peak. Bounded: every phase has a deadline; one mode takes about 50 s.
@@ -355,7 +361,7 @@ async def measure(
                 await contestant.slice(args.concurrency, args.seconds / args.slices)
         for contestant in contestants:
             figures = contestant.figures
-            figures.rate = figures.peak / 2
+            figures.rate = args.rate or figures.peak / 2
             await asyncio.sleep(0.5)
             figures.latencies, figures.lost = await open_loop(
                 contestant.api, args.users, figures.rate, args.latency_seconds
@@ -413,9 +419,10 @@ async def run(args: Any) -> None:
             "KEPUBOT_LOG_LEVEL": "WARNING",
         }
         commands = {
-            "echo": [sys.executable, __file__, "--echo-bot"],
+            **_against(args.against, env),
             "kepubot": [str(Path(sys.executable).with_name("kepubot")), "run"],
         }
+        other = next(iter(commands))
         started = time.perf_counter()
         for mode in ["polling", "webhook"] if args.mode == "both" else [args.mode]:
             echo, bot = await measure(commands, env, args, mode)
@@ -423,19 +430,41 @@ async def run(args: Any) -> None:
             print(bot.line(), flush=True)
             shares = sorted(b / e for e, b in zip(echo.slice_peaks, bot.slice_peaks, strict=True))
             print(
-                f"{mode}: kepubot throughput {bot.peak / echo.peak:.0%} of the echo bot's "
-                f"(target ≥ 80%) [slice pairs: {shares[0]:.0%} to {shares[-1]:.0%}, "
+                f"{mode}: kepubot throughput {bot.peak / echo.peak:.0%} of {other}'s "
+                f"(target ≥ 80% of the echo bot's) [slice pairs: {shares[0]:.0%} to {shares[-1]:.0%}, "
                 f"median {statistics.median(shares):.0%}]"
             )
             print(
-                f"{mode}: kepubot p99 at 50% of its peak: {bot.percentile(99):.1f} ms "
-                "(target < 100)",
+                f"{mode}: kepubot p99 at {bot.rate:.0f}/s: {bot.percentile(99):.1f} ms, "
+                f"{other} {echo.percentile(99):.1f} ms (target < 100)",
                 flush=True,
             )
     print(
         f"database: {env['KEPUBOT_DATABASE_URL'].split(':')[0]}; "
         f"run took {time.perf_counter() - started:.0f} s"
     )
+
+
+def _against(against: str, env: dict[str, str]) -> dict[str, list[str]]:
+    """The contestant beside kepubot: the echo bot, another source tree, or a variant. Another
+    tree has its own database (KEPUBOT_BEFORE_DATABASE_URL, else a SQLite file beside this
+    one's): its migrations differ."""
+    if against == "echo":
+        return {"echo": [sys.executable, __file__, "--echo-bot"]}
+    kind, _, value = against.partition(":")
+    if kind == "tree":  # its own code first on the path (this venv's packages for the rest)
+        before = os.environ.get("KEPUBOT_BEFORE_DATABASE_URL") or (
+            env["KEPUBOT_DATABASE_URL"].removesuffix(".db") + "-before.db"
+        )
+        run = (
+            f"import os, sys; sys.path.insert(0, {value!r}); "
+            f"os.environ['KEPUBOT_DATABASE_URL'] = {before!r}; "
+            "from bot.cli import main; main()"
+        )
+        return {"before": [sys.executable, "-c", run, "run"]}
+    if kind == "variant":
+        return {value: [sys.executable, str(ROOT / "bench" / "variants.py"), value, "run"]}
+    raise SystemExit(f"--against: echo, tree:PATH or variant:NAME, not {against!r}")
 
 
 def main() -> None:
@@ -450,6 +479,8 @@ def main() -> None:
     )
     parser.add_argument("--users", type=int, default=2000, help="simulated users")
     parser.add_argument("--concurrency", type=int, default=64, help="questions outstanding")
+    parser.add_argument("--rate", type=float, default=0.0, help="latency phase rate (/s)")
+    parser.add_argument("--against", default="echo", help="echo, tree:PATH or variant:NAME")
     parser.add_argument("--echo-bot", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.echo_bot:

@@ -25,11 +25,14 @@ from bot.clock import Clock, system_clock
 from bot.creators.fetcher import PageFetcher, SafeFetcher
 from bot.creators.links import LinkRules
 from bot.creators.submissions import SubmissionService, campaign_hashtag
-from bot.flood import FloodGate
+from bot.flood import FloodGate, SharedFloodGate
+from bot.flows import ButtonTexts, Flows
 from bot.intake.ledger import ProcessedUpdates
 from bot.intake.updates import Intake
+from bot.organizers.content_updates import ContentDesk
 from bot.organizers.faqs import FaqBook
-from bot.organizers.report import OrganizerReport
+from bot.organizers.report import CampaignFigures, OrganizerReport
+from bot.outreach.broadcasts import Broadcasts
 from bot.outreach.dispatcher import Dispatcher, Sleep
 from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Cadence, Reminders
@@ -41,7 +44,7 @@ from bot.runtime.leadership import Leadership
 from bot.runtime.lease import Lease
 from bot.runtime.logs import redact_secret
 from bot.runtime.metrics import Metrics
-from bot.services import SERVICES_KEY, QuestionService, Services, ShortKeys, ensure_salt
+from bot.services import SERVICES_KEY, QuestionService, Services, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
 from bot.store.group_commit import GroupCommit
@@ -66,6 +69,7 @@ from handlers.telegram import (
     subscribe,
     teach,
 )
+from handlers.telegram.conversations import FlowRouter
 from handlers.web.routes import not_found, web_routes
 from handlers.wechat.endpoint import WeChatConfig, wechat_routes
 from scheduler.wiring import schedule_jobs
@@ -178,23 +182,28 @@ def build_services(
         lambda: (dispatcher.sent, dispatcher.flood_waits),
         leading=lambda: leadership.leading,
     )
+    questions = QuestionService(
+        engine,
+        answerer,
+        clock,
+        salt,
+        writer=writer,
+        observe=metrics.observe_answer,
+        personal=PersonalAnswers(submissions, subscriptions),
+    )
     return Services(
         settings=settings,
         engine=engine,
         answerer=answerer,
-        questions=QuestionService(
-            engine,
-            answerer,
-            clock,
-            salt,
-            writer=writer,
-            observe=metrics.observe_answer,
-            personal=PersonalAnswers(submissions, subscriptions),
-        ),
+        questions=questions,
         clock=clock,
-        button_texts=ShortKeys(),
+        button_texts=ButtonTexts(engine, clock, writer),
+        flows=Flows(engine, clock, writer=writer),
         people=people,
         flood=FloodGate(settings.flood_messages, flood_window),
+        shared_flood=SharedFloodGate(
+            writer, settings.flood_messages, flood_window, monotonic=monotonic
+        ),
         address_flood=FloodGate(settings.web_address_flood_messages, flood_window),
         visitors=Visitors(salt),
         submissions=submissions,
@@ -215,7 +224,10 @@ def build_services(
         writer=writer,
         intake=Intake(writer, ProcessedUpdates(engine, clock), people),
         metrics=metrics,
-        faqs=FaqBook(engine, clock),
+        faqs=FaqBook(engine, clock, flush=writer.flush, on_change=lambda: questions.reload()),
+        content=ContentDesk(engine, settings.tz, on_change=lambda: questions.reload()),
+        figures=CampaignFigures(engine, clock, settings.tz, flush=writer.flush),
+        broadcasts=Broadcasts(outbox, subscriptions, wake=dispatcher.wake),
         report=OrganizerReport(
             engine,
             clock,
@@ -358,27 +370,36 @@ def _telegram_application(
 
 
 def _add_telegram_handlers(application: Application) -> None:
-    """All handlers, in the order they are tried (within group 0 the first match wins)."""
+    """All handlers, built for this Application, in the order they are tried (within a group
+    the first match wins)."""
     application.add_handlers(guards.metric_handlers, group=-4)  # count every update
     application.add_handlers(guards.intake_handlers, group=-3)  # ledger, sender; repeats: drop
     application.add_handlers(guards.flood_handlers, group=-2)  # flood control before all
-    application.add_handlers(start.handlers)  # /start, /help
-    application.add_handlers(subscribe.handlers)  # /subscribe, /unsubscribe, their buttons
-    application.add_handlers(reminder_settings.handlers)  # /settings, its time buttons
-    # Organizer conversations come before questions: while one waits for content, a text
-    # or file is its input, not a question.
-    application.add_handlers(broadcast.handlers)  # /broadcast, /broadcasts, cancel
-    application.add_handlers(content_updates.handlers)  # .yaml/.csv files, /event
-    application.add_handlers(admin.handlers)  # /grant, /revoke, /stats
-    application.add_handlers(teach.handlers)  # /unanswered, /faq, answering from chat
-    # Organizers' /review and its typed-reason conversation (before any text handler).
-    application.add_handlers(review.build_handlers())
-    # Creators' /submit, links in private chats and the guided flow (before questions), /mine
-    application.add_handlers(submit.build_handlers())
-    application.add_handlers(showcase.handlers)  # /showcase
-    application.add_handlers(ask.handlers)  # /ask, private text, group mentions, buttons
-    application.add_handlers(submit.late_handlers)  # /cancel with nothing to cancel
-    application.add_handlers(start.fallback_handlers)  # unknown commands: keep this last
+    # The multi-step flows, their state in the store: while one waits for content, a text or
+    # file is its input, not a question. Organizers' flows come first.
+    router = FlowRouter(
+        [
+            broadcast.conversation(),  # /broadcast: content → audience → time → confirm
+            teach.conversation(),  # answering from /unanswered, editing from /faq
+            review.conversation(),  # a typed reason for rejecting
+            submit.conversation(),  # /submit, links in private chats, the guided steps
+        ]
+    )
+    application.add_handler(router.handler, group=-1)
+    application.bot_data[guards.FLOW_ROUTER_KEY] = router  # which updates start a flow
+    application.add_handlers(start.build_handlers())  # /start, /help
+    application.add_handlers(subscribe.build_handlers())  # /subscribe, /unsubscribe, buttons
+    application.add_handlers(reminder_settings.build_handlers())  # /settings, its buttons
+    application.add_handlers(broadcast.build_handlers())  # /broadcasts, stop buttons
+    application.add_handlers(content_updates.build_handlers())  # .yaml/.csv files, /event
+    application.add_handlers(admin.build_handlers())  # /grant, /revoke, /stats
+    application.add_handlers(teach.build_handlers())  # /unanswered, /faq, deleting cards
+    application.add_handlers(review.build_handlers())  # /review and its buttons
+    application.add_handlers(submit.build_handlers())  # /submit in groups, /mine
+    application.add_handlers(showcase.build_handlers())  # /showcase
+    application.add_handlers(ask.build_handlers())  # /ask, private text, mentions, buttons
+    application.add_handlers(submit.build_late_handlers())  # /cancel with nothing to cancel
+    application.add_handlers(start.build_fallback_handlers())  # unknown commands: last
     application.add_handlers(guards.finish_handlers, group=guards.FINISH_GROUP)  # answered
     application.add_error_handler(errors.report_error)
 

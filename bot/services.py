@@ -7,7 +7,6 @@ import dataclasses
 import hashlib
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +17,13 @@ from sqlalchemy import Connection, Engine, insert
 from bot.channels import Channel, Visitors
 from bot.clock import Clock
 from bot.creators.submissions import SubmissionService
-from bot.flood import FloodGate
+from bot.flood import FloodGate, SharedFloodGate
+from bot.flows import ButtonTexts, Flows
 from bot.intake.updates import Intake
+from bot.organizers.content_updates import ContentDesk
 from bot.organizers.faqs import FaqBook, UnansweredCount, most_unanswered
-from bot.organizers.report import OrganizerReport
+from bot.organizers.report import CampaignFigures, OrganizerReport
+from bot.outreach.broadcasts import Broadcasts
 from bot.outreach.dispatcher import Dispatcher
 from bot.outreach.outbox import Outbox
 from bot.outreach.reminders import Reminders
@@ -171,25 +173,6 @@ def suggestions_shown(answer: Answer) -> tuple[str, ...]:
     return answer.suggestions[:SUGGESTIONS_SHOWN]
 
 
-class ShortKeys:
-    """Remembers texts behind short keys, for payloads with a size limit (button data)."""
-
-    def __init__(self, capacity: int = 2048) -> None:
-        self._capacity = capacity
-        self._texts: OrderedDict[str, str] = OrderedDict()
-
-    def key_for(self, text: str) -> str:
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        self._texts[key] = text
-        self._texts.move_to_end(key)
-        while len(self._texts) > self._capacity:
-            self._texts.popitem(last=False)
-        return key
-
-    def text_for(self, key: str) -> str | None:
-        return self._texts.get(key)
-
-
 @dataclass
 class Services:
     """Everything handlers need, kept in `Application.bot_data` under `SERVICES_KEY`."""
@@ -199,10 +182,15 @@ class Services:
     answerer: Answerer
     questions: QuestionService
     clock: Clock
-    button_texts: ShortKeys
+    button_texts: ButtonTexts
+    """Texts behind short button keys, in the store (any process resolves them)."""
+    flows: Flows
+    """Multi-step flows and their drafts, in the store (any process goes on with them)."""
     people: People
     flood: FloodGate
-    """Messages per sender (a Telegram user, a web or WeChat visitor)."""
+    """Messages per web or WeChat visitor, in this process (see the README's "Flood control")."""
+    shared_flood: SharedFloodGate
+    """Messages per Telegram user, counted in the store by every process."""
     address_flood: FloodGate
     """Web requests per network address (many visitors may share one)."""
     visitors: Visitors
@@ -225,6 +213,12 @@ class Services:
     metrics: Metrics
     faqs: FaqBook
     """Organizers' FAQ cards written from chat (/unanswered, /faq) and their audit trail."""
+    content: ContentDesk
+    """Organizers' content changes from chat (files, /event)."""
+    figures: CampaignFigures
+    """/stats: the campaign's figures and chart."""
+    broadcasts: Broadcasts
+    """Organizers' broadcasts: audiences, and queueing a confirmed one."""
     report: OrganizerReport
     """Plans the organizers' daily report."""
 

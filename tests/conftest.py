@@ -195,6 +195,33 @@ async def app(
 
 
 @pytest.fixture
+async def other_app(
+    app: Application,
+    settings: Settings,
+    bot_api: FakeBotAPI,
+    clock: Clock,
+    answerer: Answerer,
+    page_fetcher: PageFetcher,
+    fake_time: FakeTime,
+) -> AsyncIterator[Application]:
+    """A second Application on the same store and fake Bot API: another process of the bot
+    behind the load balancer (nothing in memory is shared with `app`)."""
+    application = build_application(
+        settings,
+        request=bot_api.request(),
+        get_updates_request=bot_api.request(),
+        clock=clock,
+        answerer=answerer,
+        fetcher=page_fetcher,
+        monotonic=fake_time.monotonic,
+        sleep=fake_time.sleep,
+    )
+    async with application:
+        yield application
+    services_from(application.bot_data).engine.dispose()
+
+
+@pytest.fixture
 def services(app: Application) -> Services:
     return services_from(app.bot_data)
 

@@ -6,6 +6,7 @@ written by the same `apply_import`; an edited event goes through the importer as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -124,3 +125,33 @@ def describe_event(event: Event, tz: ZoneInfo) -> str:
     """An event's fields as plain text lines, in the import format."""
     record = event_record(event, tz)
     return "\n".join(f"{key}: {value}" for key, value in record.items())
+
+
+class ContentDesk:
+    """Organizers' content changes from chat, one call per action; a change is picked up by
+    this process's answers at once (`on_change`), by the others within seconds."""
+
+    def __init__(self, engine: Engine, tz: ZoneInfo, on_change: Callable[[], None]) -> None:
+        self._engine = engine
+        self._tz = tz
+        self._on_change = on_change
+
+    def preview(self, raw: bytes, name: str) -> ImportPreview:
+        """Validate a file and count what it would change; raise `ImportFailed`."""
+        return preview_import(self._engine, raw, name, self._tz)
+
+    def apply(self, raw: bytes, name: str) -> ImportReport:
+        """Import a previewed file; raise `ImportFailed`."""
+        report = apply_upload(self._engine, raw, name, self._tz)
+        self._on_change()
+        return report
+
+    def edit_event(self, event_id: str, field_name: str, value: str) -> ImportReport:
+        """Change one field of an event; raise `ImportFailed` or KeyError."""
+        report = edit_event(self._engine, event_id, field_name, value, self._tz)
+        self._on_change()
+        return report
+
+    def find_events(self, query: str) -> list[Event]:
+        """The event with this id, else events whose title contains the words."""
+        return find_events(self._engine, query)

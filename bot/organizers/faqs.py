@@ -8,6 +8,7 @@ the card before and after. Telegram-free and blocking.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,14 +66,26 @@ def _card(faq: Faq) -> dict[str, Any]:
 class FaqBook:
     """Writes organizers' FAQ cards and their audit trail."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        *,
+        flush: Callable[[], None] = lambda: None,
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
         self._engine = engine
         self._clock = clock
+        self._flush = flush
+        """Writes the question log queued behind answers (before it is read)."""
+        self._on_change = on_change
+        """Lets this process's answers use a changed card at once."""
 
     # --- reading ---------------------------------------------------------------------------
 
     def unanswered(self, limit: int = 10) -> list[UnansweredCount]:
         """The most frequent unanswered questions not answered by a card yet."""
+        self._flush()
         return most_unanswered(self._engine, limit)
 
     def question_of(self, ref: int) -> str | None:
@@ -132,6 +145,7 @@ class FaqBook:
             )
             session.add(self._change(faq.id, "create", by, None, _card(faq)))
             bump_revision(session)
+        self._on_change()
         return faq
 
     def edit(self, faq_id: str, answer: str, by: int) -> Faq:
@@ -144,6 +158,7 @@ class FaqBook:
             session.add(faq)
             session.add(self._change(faq_id, "edit", by, before, _card(faq)))
             bump_revision(session)
+        self._on_change()
         return faq
 
     def delete(self, faq_id: str, by: int) -> Faq:
@@ -159,6 +174,7 @@ class FaqBook:
             )
             session.add(self._change(faq_id, "delete", by, before, None))
             bump_revision(session)
+        self._on_change()
         return faq
 
     def _own(self, session: Session, faq_id: str) -> Faq:

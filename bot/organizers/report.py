@@ -11,6 +11,7 @@ Telegram-free and blocking.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from bot.clock import Clock
 from bot.formatting import escape
 from bot.organizers.charts import chart_figures, chart_font, render_chart
 from bot.organizers.faqs import FaqBook
+from bot.organizers.stats import campaign_stats, format_stats
 from bot.outreach.outbox import Outbox, Part, png_part, text_parts
 from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
@@ -155,3 +157,23 @@ class OrganizerReport:
         if png is not None:
             parts.append(png_part(png, messages.REPORT_CHART_CAPTION.format(date=f"{day:%m-%d}")))
         return [*parts, *text_parts(compose_report(self._engine, day, self._tz))]
+
+
+class CampaignFigures:
+    """/stats: the campaign's figures as text and the chart, with the question log queued
+    behind answers written first (`flush`)."""
+
+    def __init__(
+        self, engine: Engine, clock: Clock, tz: ZoneInfo, flush: Callable[[], None]
+    ) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._tz = tz
+        self._flush = flush
+
+    def snapshot(self) -> tuple[str, bytes | None]:
+        """The figures as plain text, and the chart as PNG (None without a CJK font)."""
+        self._flush()
+        now = self._clock()
+        stats = campaign_stats(self._engine, now, self._tz)
+        return format_stats(stats, self._tz), stats_chart(self._engine, now, self._tz)

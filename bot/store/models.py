@@ -199,3 +199,34 @@ class ProcessedUpdate(SQLModel, table=True):
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
     """A reclaimed question's handling went on to reply: it is never claimed again."""
+
+
+class FlowState(SQLModel, table=True):
+    """Where one user is in a multi-step flow of one chat (/broadcast, /submit, …) and its
+    draft, read and written with every update of the flow, so that any process goes on with
+    it and a restart loses nothing (`bot.flows`)."""
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    flow: str = Field(primary_key=True)
+    state: int
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+class ButtonText(SQLModel, table=True):
+    """A text behind a short key, for button data over Telegram's 64 bytes (`bot.flows`)."""
+
+    key: str = Field(primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+class FloodCount(SQLModel, table=True):
+    """Messages of one sender in one fixed window (`bot.flood.SharedFloodGate`): one row per
+    sender and window, counted up by every process."""
+
+    sender: str = Field(primary_key=True)
+    period: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    """The window's number: seconds since the epoch // the window's length."""
+    count: int

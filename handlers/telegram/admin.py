@@ -9,8 +9,6 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot import messages
 from bot.formatting import escape, split_html
-from bot.organizers.report import stats_chart
-from bot.organizers.stats import campaign_stats, format_stats
 from bot.people import RoleError
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
@@ -71,20 +69,17 @@ async def revoke_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 @organizer_only
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Campaign statistics as text, then as a chart (drawn in a worker thread)."""
-    svc = services(context)
-    tz = svc.settings.tz
-    await asyncio.to_thread(svc.writer.flush)  # the question log is written behind answers
-    now = svc.clock()
-    stats = await asyncio.to_thread(campaign_stats, svc.engine, now, tz)
-    for chunk in split_html(escape(format_stats(stats, tz))):
+    text, png = await asyncio.to_thread(services(context).figures.snapshot)
+    for chunk in split_html(escape(text)):
         await update.effective_message.reply_html(chunk)
-    png = await asyncio.to_thread(stats_chart, svc.engine, now, tz)
     if png is not None:
         await update.effective_message.reply_photo(png, caption=messages.STATS_CHART_CAPTION)
 
 
-handlers: list[BaseHandler] = [
-    CommandHandler("grant", grant_command),
-    CommandHandler("revoke", revoke_command),
-    CommandHandler("stats", stats_command),
-]
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("grant", grant_command),
+        CommandHandler("revoke", revoke_command),
+        CommandHandler("stats", stats_command),
+    ]

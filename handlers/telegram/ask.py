@@ -16,10 +16,9 @@ from telegram.ext import (
 
 from bot import messages
 from bot.formatting import escape
+from handlers.telegram.callbacks import Ask, AskKey
 from handlers.telegram.guards import plain_question
 from handlers.telegram.replies import (
-    ASK_KEY_PREFIX,
-    ASK_TEXT_PREFIX,
     send_answer,
     services,
     suggestion_question,
@@ -63,7 +62,7 @@ async def ask_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the question behind a pressed suggestion button."""
     query = update.callback_query
-    question = suggestion_question(query.data or "", services(context))
+    question = await suggestion_question(query.data or "", services(context))
     if question is None:
         await query.answer(messages.BUTTON_EXPIRED)
         return
@@ -100,11 +99,19 @@ def _addresses_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool
 
 _QUESTION_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
-_BUTTON_DATA = f"^({re.escape(ASK_TEXT_PREFIX)}|{re.escape(ASK_KEY_PREFIX)})"
 
-handlers: list[BaseHandler] = [
-    CommandHandler("ask", ask_command, filters=filters.UpdateType.MESSAGE),
-    MessageHandler(_QUESTION_TEXT & filters.ChatType.PRIVATE, ask_text),
-    MessageHandler(_QUESTION_TEXT & filters.ChatType.GROUPS, ask_mention),
-    CallbackQueryHandler(ask_button, pattern=_BUTTON_DATA),
-]
+def _suggestion(data: object) -> bool:
+    return Ask.matches()(data) or AskKey.matches()(data)
+
+
+_BUTTON_DATA = _suggestion
+
+
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("ask", ask_command, filters=filters.UpdateType.MESSAGE),
+        MessageHandler(_QUESTION_TEXT & filters.ChatType.PRIVATE, ask_text),
+        MessageHandler(_QUESTION_TEXT & filters.ChatType.GROUPS, ask_mention),
+        CallbackQueryHandler(ask_button, pattern=_BUTTON_DATA),
+    ]

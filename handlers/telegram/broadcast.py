@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,11 +20,9 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import messages
 from bot.formatting import check_html, escape
@@ -39,20 +36,23 @@ from bot.outreach.subscriptions import (
 )
 from bot.services import services_from
 from bot.telegram.delivery import TelegramSender
+from handlers.telegram.callbacks import BroadcastAction as Action
+from handlers.telegram.callbacks import BroadcastButton
+from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
 
 log = logging.getLogger(__name__)
 
-DRAFT_KEY = "broadcast_draft"
-PREFIX = "bc:"
-AUDIENCE = PREFIX + "aud:"  # + all | creators
-DISTRICTS = PREFIX + "districts"
-DISTRICT = PREFIX + "dist:"  # + district name
-NOW = PREFIX + "now"
-CONFIRM = PREFIX + "confirm"
-DISCARD = PREFIX + "discard"
-STOP = PREFIX + "stop:"  # + broadcast id
+FLOW = "broadcast"
+PREFIX = BroadcastButton.tag
+AUDIENCE = BroadcastButton(Action.AUDIENCE, "").encode()  # + all | creators
+DISTRICTS = BroadcastButton(Action.DISTRICTS).encode()
+DISTRICT = BroadcastButton(Action.DISTRICT, "").encode()  # + district name
+NOW = BroadcastButton(Action.NOW).encode()
+CONFIRM = BroadcastButton(Action.CONFIRM).encode()
+DISCARD = BroadcastButton(Action.DISCARD).encode()
+STOP = BroadcastButton(Action.STOP, "").encode()  # + broadcast id
 DISTRICT_COLUMNS = 3
 MAX_PROBLEMS_SHOWN = 10
 _DETECTED = frozenset(
@@ -77,12 +77,28 @@ class State(IntEnum):
 
 @dataclass
 class Draft:
-    """A broadcast being composed by one organizer (kept in user_data until confirmed)."""
+    """A broadcast being composed by one organizer (its flow's draft until confirmed)."""
 
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     parts: list[Part] = field(default_factory=list)
     audience: str = AUDIENCE_ALL
     send_at: datetime | None = None
+
+    def dump(self) -> dict[str, Any]:
+        send_at = self.send_at.isoformat() if self.send_at is not None else None
+        return {"key": self.key, "parts": self.parts, "audience": self.audience, "at": send_at}
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> Draft:
+        if "key" not in data:
+            return cls()
+        at = data.get("at")
+        return cls(
+            key=str(data["key"]),
+            parts=list(data.get("parts") or []),
+            audience=str(data.get("audience") or AUDIENCE_ALL),
+            send_at=datetime.fromisoformat(at) if at else None,
+        )
 
 
 # --- the conversation ----------------------------------------------------------------------
@@ -91,7 +107,7 @@ class Draft:
 @organizer_only
 async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
     """Start composing a broadcast: take the text after the command, or ask for content."""
-    context.user_data[DRAFT_KEY] = Draft()
+    _keep(context, Draft())
     message = update.effective_message
     if len((message.text or "").split(maxsplit=1)) > 1:
         return await _take_content(message, _command_text_parts(message), context)
@@ -126,7 +142,9 @@ async def _take_content(
             reason = str(exc.__cause__ or exc)
             await message.reply_text(messages.BROADCAST_PREVIEW_FAILED.format(error=reason))
             return State.CONTENT
-    _draft(context).parts = parts
+    draft = _draft(context)
+    draft.parts = parts
+    _keep(context, draft)
     await message.reply_text(messages.BROADCAST_CHOOSE_AUDIENCE, reply_markup=_audience_keyboard())
     return State.AUDIENCE
 
@@ -141,20 +159,24 @@ async def unsupported_content(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
     """All subscribers, creators, or a district (which shows the districts first)."""
     query = update.callback_query
+    press = BroadcastButton.parse(query.data)
+    if press is None:
+        await query.answer(messages.BUTTON_EXPIRED)
+        return State.AUDIENCE
     await query.answer()
-    data = query.data or ""
-    if data == DISTRICTS:
+    if press.action == Action.DISTRICTS:
         districts = await asyncio.to_thread(services(context).subscriptions.districts)
         await query.edit_message_text(
             messages.BROADCAST_CHOOSE_DISTRICT, reply_markup=_district_keyboard(districts)
         )
         return State.AUDIENCE
-    if data.startswith(DISTRICT):
-        audience = AUDIENCE_DISTRICT + data.removeprefix(DISTRICT)
+    if press.action == Action.DISTRICT:
+        audience = AUDIENCE_DISTRICT + (press.arg or "")
     else:
-        audience = data.removeprefix(AUDIENCE)
+        audience = press.arg or AUDIENCE_ALL
     draft = _draft(context)
     draft.audience = audience
+    _keep(context, draft)
     svc = services(context)
     await query.edit_message_text(
         messages.BROADCAST_CHOOSE_TIME.format(
@@ -162,7 +184,13 @@ async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         ),
         parse_mode=ParseMode.HTML,
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(messages.BROADCAST_BUTTON_NOW, callback_data=NOW)]]
+            [
+                [
+                    InlineKeyboardButton(
+                        messages.BROADCAST_BUTTON_NOW, callback_data=_data(Action.NOW)
+                    )
+                ]
+            ]
         ),
     )
     return State.TIME
@@ -173,7 +201,9 @@ async def send_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State 
     """Send as soon as confirmed."""
     query = update.callback_query
     await query.answer()
-    _draft(context).send_at = None
+    draft = _draft(context)
+    draft.send_at = None
+    _keep(context, draft)
     return await _show_confirmation(query.message, context, edit=True)
 
 
@@ -186,7 +216,9 @@ async def receive_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> St
     if moment is None:
         await message.reply_text(messages.BROADCAST_BAD_TIME.format(example=time_example(now)))
         return State.TIME
-    _draft(context).send_at = moment
+    draft = _draft(context)
+    draft.send_at = moment
+    _keep(context, draft)
     return await _show_confirmation(message, context, edit=False)
 
 
@@ -194,8 +226,7 @@ async def _show_confirmation(
     message: Message | Any, context: ContextTypes.DEFAULT_TYPE, *, edit: bool
 ) -> State:
     draft = _draft(context)
-    subscriptions = services(context).subscriptions
-    recipients = await asyncio.to_thread(subscriptions.audience, draft.audience)
+    recipients = await asyncio.to_thread(services(context).broadcasts.recipients, draft.audience)
     if not recipients:
         await message.reply_text(
             messages.BROADCAST_NO_RECIPIENTS, reply_markup=_audience_keyboard()
@@ -210,8 +241,12 @@ async def _show_confirmation(
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.BROADCAST_BUTTON_CONFIRM, callback_data=CONFIRM),
-                InlineKeyboardButton(messages.BROADCAST_BUTTON_CANCEL, callback_data=DISCARD),
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_CONFIRM, callback_data=_data(Action.CONFIRM)
+                ),
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_CANCEL, callback_data=_data(Action.DISCARD)
+                ),
             ]
         ]
     )
@@ -224,26 +259,26 @@ async def _show_confirmation(
 
 @organizer_only
 async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Write the broadcast to the outbox, post the progress message, wake the dispatcher."""
+    """Write the broadcast to the outbox, post the progress message, wake the dispatcher.
+
+    The draft is taken out of the store first: of two presses (on two processes, say) one
+    finds it, and the outbox's dedupe key stops a second broadcast of it in any case."""
     query = update.callback_query
-    draft = context.user_data.pop(DRAFT_KEY, None)
-    if not isinstance(draft, Draft):
-        await query.answer(messages.BUTTON_EXPIRED)
-        return ConversationHandler.END
-    await query.answer(messages.BROADCAST_QUEUED)
     svc = services(context)
-    recipients = await asyncio.to_thread(svc.subscriptions.audience, draft.audience)
-    queued = await asyncio.to_thread(
-        svc.outbox.enqueue,
-        "broadcast",
-        recipients,
-        {"parts": draft.parts},
-        dedupe_key=f"broadcast:{draft.key}",
-        audience=draft.audience,
-        created_by=update.effective_user.id,
+    flow = current(context)
+    taken = await asyncio.to_thread(svc.flows.end, flow.chat_id, flow.user_id, flow.name)
+    if taken is None or "key" not in taken.draft:
+        await query.answer(messages.BUTTON_EXPIRED)
+        return END
+    draft = Draft.load(taken.draft)
+    await query.answer(messages.BROADCAST_QUEUED)
+    info = await svc.broadcasts.queue(
+        draft.key,
+        draft.parts,
+        draft.audience,
+        by=update.effective_user.id,
         send_at=draft.send_at,
     )
-    info = await asyncio.to_thread(svc.outbox.broadcast, queued.broadcast_id)
     if info is None:
         await query.edit_message_reply_markup(None)
     else:
@@ -255,21 +290,19 @@ async def confirm_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
         message = query.message
         await asyncio.to_thread(
-            svc.outbox.set_status_message, info.id, message.chat_id, message.message_id
+            svc.broadcasts.show_progress_in, info.id, message.chat_id, message.message_id
         )
-    svc.dispatcher.wake()
-    return ConversationHandler.END
+    return END
 
 
 async def discard_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Drop the draft (button or /cancel)."""
-    context.user_data.pop(DRAFT_KEY, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_text(messages.BROADCAST_CANCELLED)
     else:
         await update.effective_message.reply_text(messages.BROADCAST_CANCELLED)
-    return ConversationHandler.END
+    return END
 
 
 # --- after confirmation --------------------------------------------------------------------
@@ -305,7 +338,7 @@ async def broadcasts_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             )
         )
     buttons = [
-        InlineKeyboardButton(f"⏹ #{info.id}", callback_data=f"{STOP}{info.id}")
+        InlineKeyboardButton(f"⏹ #{info.id}", callback_data=_data(Action.STOP, str(info.id)))
         for info in recent
         if info.status in ACTIVE
     ]
@@ -319,7 +352,11 @@ async def broadcasts_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def stop_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cancel what is not sent yet of a broadcast."""
     query = update.callback_query
-    broadcast_id = int((query.data or "").removeprefix(STOP))
+    press = BroadcastButton.parse(query.data)
+    if press is None or not (press.arg or "").isdecimal():
+        await query.answer(messages.BUTTON_EXPIRED)
+        return
+    broadcast_id = int(press.arg or 0)
     svc = services(context)
     info = await asyncio.to_thread(svc.outbox.broadcast, broadcast_id)
     if info is None or info.status not in ACTIVE:
@@ -393,10 +430,12 @@ def _organizer_html(
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> Draft:
-    draft = context.user_data.get(DRAFT_KEY)
-    if not isinstance(draft, Draft):
-        draft = context.user_data[DRAFT_KEY] = Draft()
-    return draft
+    return Draft.load(current(context).draft)
+
+
+def _keep(context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """Make `draft` the flow's draft (written to the store after the step)."""
+    current(context).draft = draft.dump()
 
 
 def _when(moment: datetime | None, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -442,8 +481,14 @@ def _status_text(info: BroadcastInfo, application: Application) -> str:
 def _stop_keyboard(info: BroadcastInfo) -> InlineKeyboardMarkup | None:
     if info.status not in ACTIVE:
         return None
-    button = InlineKeyboardButton(messages.BROADCAST_BUTTON_STOP, callback_data=f"{STOP}{info.id}")
+    button = InlineKeyboardButton(
+        messages.BROADCAST_BUTTON_STOP, callback_data=_data(Action.STOP, str(info.id))
+    )
     return InlineKeyboardMarkup([[button]])
+
+
+def _data(action: Action, arg: str | None = None) -> str:
+    return BroadcastButton(action, arg).encode()
 
 
 def _audience_keyboard() -> InlineKeyboardMarkup:
@@ -451,19 +496,29 @@ def _audience_keyboard() -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    messages.BROADCAST_BUTTON_ALL, callback_data=AUDIENCE + AUDIENCE_ALL
+                    messages.BROADCAST_BUTTON_ALL,
+                    callback_data=_data(Action.AUDIENCE, AUDIENCE_ALL),
                 ),
                 InlineKeyboardButton(
-                    messages.BROADCAST_BUTTON_CREATORS, callback_data=AUDIENCE + AUDIENCE_CREATORS
+                    messages.BROADCAST_BUTTON_CREATORS,
+                    callback_data=_data(Action.AUDIENCE, AUDIENCE_CREATORS),
                 ),
             ],
-            [InlineKeyboardButton(messages.BROADCAST_BUTTON_DISTRICT, callback_data=DISTRICTS)],
+            [
+                InlineKeyboardButton(
+                    messages.BROADCAST_BUTTON_DISTRICT, callback_data=_data(Action.DISTRICTS)
+                )
+            ],
         ]
     )
 
 
 def _district_keyboard(districts: list[str]) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(name, callback_data=DISTRICT + name) for name in districts]
+    buttons = [
+        InlineKeyboardButton(name, callback_data=press.encode())
+        for name in districts
+        if (press := BroadcastButton(Action.DISTRICT, name)).fits()
+    ]
     rows = [buttons[i : i + DISTRICT_COLUMNS] for i in range(0, len(buttons), DISTRICT_COLUMNS)]
     return InlineKeyboardMarkup(rows)
 
@@ -472,11 +527,11 @@ _CONTENT = filters.ChatType.PRIVATE & (
     (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
 )
 
-with warnings.catch_warnings():
-    # PTB warns that with per_message=False a button press is tracked per user and chat, not
-    # per message; that is what this flow wants (one draft per organizer).
-    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-    _conversation = ConversationHandler(
+
+def conversation() -> Conversation:
+    """Composing a broadcast, step by step (its state in the store: `bot.flows`)."""
+    return Conversation(
+        FLOW,
         entry_points=[
             CommandHandler("broadcast", broadcast_command, filters=filters.ChatType.PRIVATE)
         ],
@@ -487,28 +542,36 @@ with warnings.catch_warnings():
             ],
             State.AUDIENCE: [
                 CallbackQueryHandler(
-                    choose_audience, pattern=f"^({AUDIENCE}|{DISTRICT}|{DISTRICTS})"
+                    choose_audience,
+                    pattern=BroadcastButton.matches(
+                        Action.AUDIENCE, Action.DISTRICT, Action.DISTRICTS
+                    ),
                 )
             ],
             State.TIME: [
-                CallbackQueryHandler(send_now, pattern=f"^{NOW}$"),
+                CallbackQueryHandler(send_now, pattern=BroadcastButton.matches(Action.NOW)),
                 MessageHandler(
                     filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, receive_time
                 ),
             ],
             State.CONFIRM: [
-                CallbackQueryHandler(confirm_broadcast, pattern=f"^{CONFIRM}$"),
+                CallbackQueryHandler(
+                    confirm_broadcast, pattern=BroadcastButton.matches(Action.CONFIRM)
+                ),
             ],
         },
         fallbacks=[
             CommandHandler("cancel", discard_broadcast),
-            CallbackQueryHandler(discard_broadcast, pattern=f"^{DISCARD}$"),
+            CallbackQueryHandler(
+                discard_broadcast, pattern=BroadcastButton.matches(Action.DISCARD)
+            ),
         ],
-        name="broadcast",
     )
 
-handlers: list[BaseHandler] = [
-    _conversation,
-    CommandHandler("broadcasts", broadcasts_command),
-    CallbackQueryHandler(stop_broadcast, pattern=rf"^{STOP}\d+$"),
-]
+
+def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """/broadcasts and its stop buttons (the composing flow is `conversation()`)."""
+    return [
+        CommandHandler("broadcasts", broadcasts_command),
+        CallbackQueryHandler(stop_broadcast, pattern=BroadcastButton.matches(Action.STOP)),
+    ]

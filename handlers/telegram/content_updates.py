@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,25 +17,25 @@ from telegram.ext import (
 )
 
 from bot import messages
+from bot.flows import Flow
 from bot.formatting import escape
 from bot.organizers.content_updates import (
     EVENT_FIELDS,
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
-    apply_upload,
     describe_event,
-    edit_event,
-    find_events,
-    preview_import,
 )
 from content.importer import SECTIONS, ImportFailed, ImportReport
+from handlers.telegram.callbacks import ImportAction, ImportButton
 from handlers.telegram.guards import organizer_only
 from handlers.telegram.replies import services
 
-UPLOADS_KEY = "pending_imports"
-PREFIX = "imp:"
-APPLY = PREFIX + "apply:"  # + upload key
-DISCARD = PREFIX + "discard:"  # + upload key
+UPLOADS = "pending_imports"
+"""A flow row without steps: the organizer's previewed files, by key (their Telegram file id
+and hash, not their bytes: applying downloads the file again, on whichever process)."""
+PREFIX = ImportButton.tag
+APPLY = ImportButton(ImportAction.APPLY, "").encode()  # + upload key
+DISCARD = ImportButton(ImportAction.DISCARD, "").encode()  # + upload key
 MAX_PROBLEMS_SHOWN = 15
 MAX_PENDING = 5
 
@@ -51,7 +52,7 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
     raw = bytes(await (await document.get_file()).download_as_bytearray())
     svc = services(context)
     try:
-        preview = await asyncio.to_thread(preview_import, svc.engine, raw, name, svc.settings.tz)
+        preview = await asyncio.to_thread(svc.content.preview, raw, name)
     except ImportFailed as exc:
         shown = "\n".join(f"• {escape(p)}" for p in exc.problems[:MAX_PROBLEMS_SHOWN])
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
@@ -66,16 +67,26 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
         await message.reply_text(messages.IMPORT_NOTHING.format(name=name))
         return
     key = uuid.uuid4().hex[:12]
-    pending = context.user_data.setdefault(UPLOADS_KEY, {})
-    pending[key] = (name, raw)
+    chat_id, user_id = message.chat_id, update.effective_user.id
+    flow = await asyncio.to_thread(svc.flows.get, chat_id, user_id, UPLOADS)
+    flow = flow or Flow(chat_id, user_id, UPLOADS, 0)
+    pending = flow.draft
+    pending[key] = {"name": name, "file_id": document.file_id, "sha256": _digest(raw)}
     while len(pending) > MAX_PENDING:
         pending.pop(next(iter(pending)))
+    await asyncio.to_thread(svc.flows.save, flow)
     changes = "\n".join(f"• {escape(line)}" for line in _counts(preview.report))
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.IMPORT_BUTTON_APPLY, callback_data=APPLY + key),
-                InlineKeyboardButton(messages.IMPORT_BUTTON_DISCARD, callback_data=DISCARD + key),
+                InlineKeyboardButton(
+                    messages.IMPORT_BUTTON_APPLY,
+                    callback_data=ImportButton(ImportAction.APPLY, key).encode(),
+                ),
+                InlineKeyboardButton(
+                    messages.IMPORT_BUTTON_DISCARD,
+                    callback_data=ImportButton(ImportAction.DISCARD, key).encode(),
+                ),
             ]
         ]
     )
@@ -88,27 +99,41 @@ async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYP
 async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Apply or discard a previewed file."""
     query = update.callback_query
-    data = query.data or ""
-    key = data.removeprefix(APPLY).removeprefix(DISCARD)
-    upload = context.user_data.get(UPLOADS_KEY, {}).pop(key, None)
+    press = ImportButton.parse(query.data)
+    if press is None:
+        await query.answer(messages.IMPORT_EXPIRED)
+        return
+    key = press.key
+    svc = services(context)
+    chat_id, user_id = update.effective_chat.id, update.effective_user.id
+    flow = await asyncio.to_thread(svc.flows.end, chat_id, user_id, UPLOADS)
+    upload = flow.draft.pop(key, None) if flow is not None else None
+    if flow is not None and flow.draft:
+        await asyncio.to_thread(svc.flows.save, flow)  # the other files previewed
     if upload is None:
         await query.answer(messages.IMPORT_EXPIRED)
         return
     await query.answer()
-    if data.startswith(DISCARD):
+    if press.action == ImportAction.DISCARD:
         await query.edit_message_text(messages.IMPORT_DISCARDED)
         return
-    name, raw = upload
-    svc = services(context)
+    name = upload["name"]
+    raw = bytes(await (await context.bot.get_file(upload["file_id"])).download_as_bytearray())
+    if _digest(raw) != upload["sha256"]:
+        await query.edit_message_text(messages.IMPORT_EXPIRED)
+        return
     try:
-        report = await asyncio.to_thread(apply_upload, svc.engine, raw, name, svc.settings.tz)
+        report = await asyncio.to_thread(svc.content.apply, raw, name)
     except ImportFailed as exc:
         await query.edit_message_text("\n".join(exc.problems[:MAX_PROBLEMS_SHOWN]))
         return
-    await asyncio.to_thread(svc.questions.reload)
     await query.edit_message_text(
         messages.IMPORT_APPLIED.format(summary="；".join(_counts(report)))
     )
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _counts(report: ImportReport) -> list[str]:
@@ -140,18 +165,17 @@ async def event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if len(args) == 2 and "=" in args[1]:
         field_name, value = args[1].split("=", 1)
         try:
-            await asyncio.to_thread(edit_event, svc.engine, args[0], field_name.strip(), value, tz)
+            await asyncio.to_thread(svc.content.edit_event, args[0], field_name.strip(), value)
         except KeyError:
             await message.reply_text(messages.EVENT_NOT_FOUND.format(query=args[0]))
             return
         except ImportFailed as exc:
             await message.reply_text("\n".join(exc.problems[:MAX_PROBLEMS_SHOWN]))
             return
-        await asyncio.to_thread(svc.questions.reload)
         await message.reply_text(messages.EVENT_UPDATED)
         args = args[:1]
     query = " ".join(args)
-    events = await asyncio.to_thread(find_events, svc.engine, query)
+    events = await asyncio.to_thread(svc.content.find_events, query)
     if not events:
         await message.reply_text(messages.EVENT_NOT_FOUND.format(query=query))
     elif len(events) == 1:
@@ -167,8 +191,11 @@ for _suffix in UPLOAD_SUFFIXES[1:]:
         filters.ChatType.PRIVATE & filters.Document.FileExtension(_suffix.lstrip("."))
     )
 
-handlers: list[BaseHandler] = [
-    MessageHandler(_CONTENT_FILE, receive_content_file),
-    CallbackQueryHandler(import_button, pattern=f"^{PREFIX}"),
-    CommandHandler("event", event_command),
-]
+
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        MessageHandler(_CONTENT_FILE, receive_content_file),
+        CallbackQueryHandler(import_button, pattern=ImportButton.matches()),
+        CommandHandler("event", event_command),
+    ]

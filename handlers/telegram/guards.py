@@ -29,6 +29,8 @@ _QUESTION_MARK = "kepubot_question"
 _RECLAIMED_MARK = "kepubot_reclaimed"
 """The update's id, when that question was claimed back from a process that died with it."""
 _questions: set[Handler] = set()
+FLOW_ROUTER_KEY = "flow_router"
+"""bot_data key of the application's `FlowRouter` (handlers.telegram.conversations)."""
 
 
 def plain_question(handler: Handler) -> Handler:
@@ -43,6 +45,9 @@ def _is_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     whose check matches, as the Application tries them (conversations included)."""
     if update.callback_query is None and (update.message is None or not update.message.text):
         return False
+    router = context.application.bot_data.get(FLOW_ROUTER_KEY)
+    if router is not None and router.starts(update):
+        return False  # it starts a flow (the router runs before the groups below)
     found = False
     for group, handlers in context.application.handlers.items():
         if not 0 <= group < FINISH_GROUP:
@@ -142,7 +147,7 @@ async def limit_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if user is None or (update.message is None and not (query and is_question(context))):
         return
     services = services_from(context.bot_data)
-    verdict = services.flood.check(user.id, services.clock())
+    verdict = await services.shared_flood.check(user.id, services.clock())  # all processes
     if verdict is Verdict.ALLOW:
         return
     if verdict is Verdict.NOTIFY:

@@ -11,10 +11,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import messages
 from bot.outreach.subscriptions import SubscriptionInfo
 from handlers.telegram import subscribe
+from handlers.telegram.callbacks import SettingsAction, SettingsButton
 from handlers.telegram.replies import services
 
-PREFIX = "set:"
-TIME = PREFIX + "time:"  # + HH:MM
+PREFIX = SettingsButton.tag
 TIME_CHOICES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00")
 TIME_COLUMNS = 3
 
@@ -51,7 +51,8 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def digest_time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set the digest time chosen with a button."""
     query = update.callback_query
-    at = (query.data or "").removeprefix(TIME)
+    press = SettingsButton.parse(query.data)
+    at = press.value if press is not None else ""
     subscriptions = services(context).subscriptions
     try:
         info = await asyncio.to_thread(subscriptions.set_digest_time, update.effective_user.id, at)
@@ -71,7 +72,8 @@ def _summary(info: SubscriptionInfo) -> str:
 def _keyboard() -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            messages.SETTINGS_BUTTON_TIME.format(time=at), callback_data=TIME + at
+            messages.SETTINGS_BUTTON_TIME.format(time=at),
+            callback_data=SettingsButton(SettingsAction.TIME, at).encode(),
         )
         for at in TIME_CHOICES
     ]
@@ -84,7 +86,11 @@ def _keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-handlers: list[BaseHandler] = [
-    CommandHandler("settings", settings_command),
-    CallbackQueryHandler(digest_time_button, pattern=f"^{TIME}"),
-]
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("settings", settings_command),
+        CallbackQueryHandler(
+            digest_time_button, pattern=SettingsButton.matches(SettingsAction.TIME)
+        ),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -9,13 +11,14 @@ from telegram.ext import ContextTypes
 from bot.formatting import escape, split_html
 from bot.services import Services, services_from, suggestions_shown
 from content.answers import Answer
+from handlers.telegram.callbacks import MAX_BYTES, Ask, AskKey, decode
 from handlers.telegram.guards import may_answer
 
-ASK_TEXT_PREFIX = "ask:"
+ASK_TEXT_PREFIX = Ask.tag
 """Callback data of a suggestion button: the prefix, then the question itself."""
-ASK_KEY_PREFIX = "ask#"
+ASK_KEY_PREFIX = AskKey.tag
 """Callback data of a suggestion too long for a button: the prefix, then a short key."""
-MAX_CALLBACK_BYTES = 64
+MAX_CALLBACK_BYTES = MAX_BYTES
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -25,18 +28,21 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def suggestion_data(question: str, services: Services) -> str:
     """Callback data that asks `question` when its button is pressed."""
-    data = ASK_TEXT_PREFIX + question
-    if len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES:
-        return data
-    return ASK_KEY_PREFIX + services.button_texts.key_for(question)
+    whole = Ask(question)
+    if whole.fits():
+        return whole.encode()
+    return AskKey(services.button_texts.key_for(question)).encode()
 
 
-def suggestion_question(data: str, services: Services) -> str | None:
-    """The question behind a button's callback data, or None if it is unknown or expired."""
-    if data.startswith(ASK_TEXT_PREFIX):
-        return data.removeprefix(ASK_TEXT_PREFIX) or None
-    if data.startswith(ASK_KEY_PREFIX):
-        return services.button_texts.text_for(data.removeprefix(ASK_KEY_PREFIX))
+async def suggestion_question(data: str, services: Services) -> str | None:
+    """The question behind a button's callback data, or None if it is unknown or expired
+    (a short key is looked up in the store unless this process has its text already)."""
+    press = decode(data)
+    if isinstance(press, Ask):
+        return press.question or None
+    if isinstance(press, AskKey):
+        texts = services.button_texts
+        return texts.cached(press.key) or await asyncio.to_thread(texts.text_for, press.key)
     return None
 
 

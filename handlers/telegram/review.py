@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import warnings
-from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -22,65 +19,42 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import messages
 from bot.channels import Channel
 from bot.creators.submissions import DecisionResult, Status, SubmissionNotFound, SubmissionView
+from bot.flows import Flow
 from bot.formatting import escape
 from bot.services import Services, services_from
+from handlers.telegram.callbacks import ReviewAction, ReviewButton
+from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
 
 log = logging.getLogger(__name__)
-
-
-class ReviewAction(StrEnum):
-    """What a review button does; its callback data is `rev:<action>:<id>[:<reason>]`."""
-
-    APPROVE = "ok"
-    REJECT = "no"
-    """Show the reasons to choose from."""
-    REASON = "why"
-    """Reject with the preset reason given as the third part."""
-    TYPE_REASON = "type"
-    SKIP = "skip"
-    BACK = "back"
 
 
 class ReviewState(IntEnum):
     REASON = 1
 
 
-REVIEW_PREFIX = "rev"
-SKIPPED_KEY = "review_skipped"
-TYPING_KEY = "review_typing"
-_DATA = re.compile(r"^rev:([a-z]{1,8}):(\d{1,12})(?::(\d{1,2}))?$")
+REVIEW_PREFIX = ReviewButton.tag.rstrip(":")
+SKIPPED = "review_skipped"
+"""A flow row without steps: the submissions an organizer skipped since their last /review."""
+TYPING = "review_reason"
+"""The conversation of a typed reason."""
 
 
 def review_data(action: ReviewAction, submission_id: int, reason: int | None = None) -> str:
     """Callback data of a review button."""
-    suffix = f":{reason}" if reason is not None else ""
-    return f"{REVIEW_PREFIX}:{action.value}:{submission_id}{suffix}"
+    return ReviewButton(action, submission_id, reason).encode()
 
 
-@dataclass(frozen=True)
-class ReviewPress:
-    action: ReviewAction
-    submission_id: int
-    reason: int | None
-
-
-def parse_review_data(data: str) -> ReviewPress | None:
+def parse_review_data(data: str) -> ReviewButton | None:
     """The button behind callback data, or None for anything malformed."""
-    match = _DATA.match(data)
-    if match is None or match[1] not in set(ReviewAction):
-        return None
-    reason = int(match[3]) if match[3] else None
-    return ReviewPress(ReviewAction(match[1]), int(match[2]), reason)
+    return ReviewButton.parse(data)
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -93,13 +67,29 @@ def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 @organizer_only
 async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start (or restart) working through the review queue."""
-    context.user_data[SKIPPED_KEY] = set()
-    await _send_next(update.effective_chat.id, context)
+    chat_id, user_id = update.effective_chat.id, update.effective_user.id
+    await asyncio.to_thread(_services(context).flows.end, chat_id, user_id, SKIPPED)
+    await _send_next(update, context)
 
 
-async def _send_next(chat_id: int, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _skipped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> set[int]:
+    flows = _services(context).flows
+    chat_id, user_id = update.effective_chat.id, update.effective_user.id
+    flow = await asyncio.to_thread(flows.get, chat_id, user_id, SKIPPED)
+    return set(flow.draft.get("ids", [])) if flow is not None else set()
+
+
+async def _skip(update: Update, context: ContextTypes.DEFAULT_TYPE, submission_id: int) -> None:
+    skipped = await _skipped(update, context) | {submission_id}
+    chat_id, user_id = update.effective_chat.id, update.effective_user.id
+    flow = Flow(chat_id, user_id, SKIPPED, 0, {"ids": sorted(skipped)})
+    await asyncio.to_thread(_services(context).flows.save, flow)
+
+
+async def _send_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     submissions = _services(context).submissions
-    skipped: set[int] = context.user_data.setdefault(SKIPPED_KEY, set())
+    chat_id = update.effective_chat.id
+    skipped = await _skipped(update, context)
     view = await asyncio.to_thread(submissions.next_pending, skipped)
     if view is None:
         await context.bot.send_message(chat_id, messages.REVIEW_EMPTY)
@@ -134,13 +124,13 @@ async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.edit_message_reply_markup(_decision_keyboard(view))
     elif press.action == ReviewAction.SKIP:
         await query.answer()
-        context.user_data.setdefault(SKIPPED_KEY, set()).add(view.id)
+        await _skip(update, context, view.id)
         pending = await asyncio.to_thread(services.submissions.pending_count)
         text = f"{_card(view, pending, services)}\n\n{messages.REVIEW_SKIPPED}"
         await query.edit_message_text(
             text, parse_mode=ParseMode.HTML, reply_markup=_decision_keyboard(view)
         )
-        await _send_next(update.effective_chat.id, context)
+        await _send_next(update, context)
     elif press.action == ReviewAction.APPROVE:
         await query.answer()
         await _decide(update, context, view, Status.APPROVED, None)
@@ -189,7 +179,7 @@ async def _decide(
     if result.changed:
         await _notify_creator(context, result)
     if result.previous == Status.PENDING:
-        await _send_next(update.effective_chat.id, context)
+        await _send_next(update, context)
 
 
 async def _notify_creator(context: ContextTypes.DEFAULT_TYPE, result: DecisionResult) -> None:
@@ -227,13 +217,13 @@ async def ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int 
     press = parse_review_data(query.data or "")
     if press is None:
         await query.answer(messages.REVIEW_BUTTON_EXPIRED)
-        return ConversationHandler.END
+        return END
     await query.answer()
-    context.user_data[TYPING_KEY] = (
-        press.submission_id,
-        query.message.chat_id,
-        query.message.message_id,
-    )
+    current(context).draft = {
+        "id": press.submission_id,
+        "chat": query.message.chat_id,
+        "message": query.message.message_id,
+    }
     await context.bot.send_message(update.effective_chat.id, messages.REVIEW_ASK_REASON)
     return ReviewState.REASON
 
@@ -241,24 +231,21 @@ async def ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int 
 @organizer_only
 async def reason_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Reject with the reason the organizer typed."""
-    typing = context.user_data.pop(TYPING_KEY, None)
-    if typing is None:
-        return ConversationHandler.END
-    submission_id, chat_id, message_id = typing
+    typing = current(context).draft
+    submission_id, chat_id, message_id = typing["id"], typing["chat"], typing["message"]
     view = await asyncio.to_thread(_services(context).submissions.get, submission_id)
     if view is None:
         await update.effective_message.reply_text(messages.REVIEW_GONE)
-        return ConversationHandler.END
+        return END
     reason = update.effective_message.text or ""
     await _decide(update, context, view, Status.REJECTED, reason, card=(chat_id, message_id))
-    return ConversationHandler.END
+    return END
 
 
 async def cancel_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Give up typing a reason."""
-    context.user_data.pop(TYPING_KEY, None)
     await update.effective_message.reply_text(messages.REVIEW_REASON_CANCELLED)
-    return ConversationHandler.END
+    return END
 
 
 # --- cards and keyboards ------------------------------------------------------------------------
@@ -355,23 +342,26 @@ def _reason_keyboard(view: SubmissionView, services: Services) -> InlineKeyboard
     return InlineKeyboardMarkup(rows)
 
 
+def conversation() -> Conversation:
+    """A typed reason: the button, then the organizer's text (its state in the store)."""
+    return Conversation(
+        TYPING,
+        entry_points=[
+            CallbackQueryHandler(
+                ask_reason, pattern=ReviewButton.matches(ReviewAction.TYPE_REASON)
+            )
+        ],
+        states={
+            ReviewState.REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reason_text)]
+        },
+        fallbacks=[CommandHandler("cancel", cancel_reason)],
+        allow_reentry=True,
+    )
+
+
 def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """The organizers' handlers (a fresh conversation per application)."""
-    type_pattern = f"^{REVIEW_PREFIX}:{ReviewAction.TYPE_REASON.value}:\\d{{1,12}}$"
-    with warnings.catch_warnings():
-        # A typed reason belongs to the organizer and chat, not to one message: intended.
-        warnings.filterwarnings("ignore", ".*per_message=False.*", PTBUserWarning)
-        typed_reason = ConversationHandler(
-            entry_points=[CallbackQueryHandler(ask_reason, pattern=type_pattern)],
-            states={
-                ReviewState.REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reason_text)]
-            },
-            fallbacks=[CommandHandler("cancel", cancel_reason)],
-            allow_reentry=True,
-            name="review_reason",
-        )
+    """The organizers' review handlers besides the typed reason (`conversation()`)."""
     return [
-        typed_reason,
         CommandHandler("review", review_command),
-        CallbackQueryHandler(review_button, pattern=f"^{REVIEW_PREFIX}:"),
+        CallbackQueryHandler(review_button, pattern=ReviewButton.matches()),
     ]

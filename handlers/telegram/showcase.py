@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -44,4 +43,8 @@ def _line(view: SubmissionView) -> str:
     )
 
 
-handlers: list[BaseHandler[Any, Any, Any]] = [CommandHandler("showcase", showcase_command)]
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("showcase", showcase_command),
+    ]

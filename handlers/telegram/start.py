@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot import messages
 from bot.formatting import escape
@@ -29,12 +36,24 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await update.effective_message.reply_html(messages.UNKNOWN_COMMAND)
 
 
-# Registered after every other handler of group 0: only commands nobody took reach it.
-fallback_handlers: list[BaseHandler] = [
-    MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)
-]
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no handler took: from a flow that ended or expired, an older keyboard, or
+    crafted data. Answered, so the client stops its spinner and says why."""
+    await update.callback_query.answer(messages.BUTTON_EXPIRED)
 
-handlers: list[BaseHandler] = [
-    CommandHandler("start", start_command),
-    CommandHandler("help", help_command),
-]
+
+# Registered after every other handler of group 0: only commands and buttons nobody took.
+def build_fallback_handlers() -> list[BaseHandler]:
+    """Unknown commands and expired buttons, built for one Application."""
+    return [
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+        CallbackQueryHandler(expired_button),
+    ]
+
+
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("start", start_command),
+        CommandHandler("help", help_command),
+    ]

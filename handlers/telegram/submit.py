@@ -1,17 +1,15 @@
 """Creators: /submit and links in private chats, the guided flow (title, category, name), /mine.
 
-The flow is a ConversationHandler per private chat. Each link is stored as soon as it is
-accepted (so a creator who walks away still has a valid submission in the queue); the flow
+The flow is a conversation per private chat, its state in the store (`bot.flows`), so any
+process goes on with it. Each link is stored as soon as it is accepted (so a creator who walks away still has a valid submission in the queue); the flow
 only fills in what is missing, and cancelling withdraws what this message handed in.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-import warnings
-from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -21,18 +19,19 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import messages
 from bot.creators.links import looks_like_links
 from bot.creators.replies import accepts_text, results_text, short_link
-from bot.creators.submissions import CATEGORIES, Outcome, SubmissionResult, SubmissionView
+from bot.creators.submissions import CATEGORIES, Outcome, SubmissionResult
+from bot.flows import Flow
 from bot.formatting import escape
 from bot.services import Services, services_from
+from handlers.telegram.callbacks import SubmitAction, SubmitButton
+from handlers.telegram.conversations import END, Conversation, current
 
 
 class SubmitState(IntEnum):
@@ -43,32 +42,44 @@ class SubmitState(IntEnum):
     CREATOR = 3
 
 
-class SubmitButton(StrEnum):
-    """Callback data of the flow's buttons (a category button adds its index)."""
-
-    CATEGORY = "sub:cat:"
-    SKIP_NAME = "sub:skip"
-    KEEP_NAME = "sub:keep"
-    CANCEL = "sub:cancel"
+FLOW = "submit"
+ACCEPTS_SHOWN = "submit_accepts_shown"
+"""A flow row without steps: the creator has seen the list of accepted platforms after a
+refused link (for as long as a flow row lasts)."""
 
 
-FLOW_KEY = "submit_flow"
-ACCEPTS_SHOWN_KEY = "submit_accepts_shown"
-"""user_data: the creator has seen the list of accepted platforms after a refused link."""
+@dataclass
+class Untitled:
+    """A video still without a title: what asking for it needs."""
+
+    id: int
+    creator_id: int
+    platform: str
+    canonical_url: str
 
 
 @dataclass
 class SubmitFlow:
-    """What one message handed in, and what is still to ask (kept in user_data)."""
+    """What one message handed in, and what is still to ask (the flow's draft)."""
 
     ids: list[int]
-    untitled: list[SubmissionView]
+    untitled: list[Untitled]
     without_tag: int
     """Videos whose page was read and shows no topic tag."""
     unchecked: int = 0
     """Videos whose page could not be read (and whose share text shows no tag)."""
     known_name: str | None = None
     asked: list[str] = field(default_factory=list)
+
+    def dump(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> SubmitFlow | None:
+        if "ids" not in data:
+            return None
+        untitled = [Untitled(**item) for item in data.get("untitled", [])]
+        return cls(**{**data, "untitled": untitled})
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -107,7 +118,7 @@ async def _hand_in(message: Message, text: str, context: ContextTypes.DEFAULT_TY
     results = await asyncio.to_thread(services.submissions.submit, text, creator_id, source)
     if all(result.outcome == Outcome.REPEATED for result in results):
         return None  # this very message was handled before (a re-delivered update)
-    text = _results_text(results, services, context.user_data)
+    text = await _results_text(results, services, message.chat_id, creator_id)
     await message.reply_html(text, link_preview_options=_NO_PREVIEW)
     accepted = [r.submission for r in results if r.outcome == Outcome.ACCEPTED and r.submission]
     if not accepted:
@@ -115,23 +126,26 @@ async def _hand_in(message: Message, text: str, context: ContextTypes.DEFAULT_TY
     known_name = await asyncio.to_thread(services.submissions.last_creator_name, creator_id)
     flow = SubmitFlow(
         ids=[view.id for view in accepted],
-        untitled=[view for view in accepted if not view.title],
+        untitled=[
+            Untitled(view.id, view.creator_id, view.platform, view.canonical_url)
+            for view in accepted
+            if not view.title
+        ],
         without_tag=sum(not view.has_hashtag and view.page_read for view in accepted),
         unchecked=sum(not view.has_hashtag and not view.page_read for view in accepted),
         known_name=known_name,
     )
-    context.user_data[FLOW_KEY] = flow
     return await _next_step(message, flow, context)
 
 
-def _results_text(
-    results: list[SubmissionResult], services: Services, user_data: dict[Any, Any]
+async def _results_text(
+    results: list[SubmissionResult], services: Services, chat_id: int, creator_id: int
 ) -> str:
     """The results, with the list of accepted platforms only the first time it is needed."""
     refused = any(result.outcome == Outcome.REFUSED for result in results)
-    seen = bool(user_data.get(ACCEPTS_SHOWN_KEY))
-    if refused:
-        user_data[ACCEPTS_SHOWN_KEY] = True
+    seen = await asyncio.to_thread(services.flows.get, chat_id, creator_id, ACCEPTS_SHOWN)
+    if refused and seen is None:
+        await asyncio.to_thread(services.flows.save, Flow(chat_id, creator_id, ACCEPTS_SHOWN, 0))
     return results_text(
         results,
         services.submissions,
@@ -149,6 +163,13 @@ def _accepts(services: Services) -> str:
 
 
 async def _next_step(message: Message, flow: SubmitFlow, context: Any) -> int:
+    """Ask the next missing thing (the flow's draft is what is known after it)."""
+    state = await _ask_next(message, flow, context)
+    current(context).draft = flow.dump()
+    return state
+
+
+async def _ask_next(message: Message, flow: SubmitFlow, context: Any) -> int:
     """Ask the next missing thing: titles first, then the category, then the name."""
     if flow.untitled:
         view = flow.untitled[0]
@@ -187,14 +208,12 @@ async def _finish(message: Message, flow: SubmitFlow, context: Any) -> int:
         hashtag=hashtag
     )
     text = messages.SUBMIT_DONE.format(count=len(flow.ids)) + "\n" + tag_line  # one tag line
-    context.user_data.pop(FLOW_KEY, None)
     await message.reply_html(text)
-    return ConversationHandler.END
+    return END
 
 
 def _flow(context: ContextTypes.DEFAULT_TYPE) -> SubmitFlow | None:
-    flow = context.user_data.get(FLOW_KEY)
-    return flow if isinstance(flow, SubmitFlow) else None
+    return SubmitFlow.load(current(context).draft)
 
 
 async def title_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -202,7 +221,7 @@ async def title_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
     flow = _flow(context)
     if flow is None:
-        return ConversationHandler.END
+        return END
     view = flow.untitled.pop(0)
     submissions = _services(context).submissions
     await asyncio.to_thread(submissions.set_title, view.id, view.creator_id, message.text or "")
@@ -213,12 +232,13 @@ async def category_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Set the pressed category on every video of the message."""
     query = update.callback_query
     flow = _flow(context)
-    index = (query.data or "").removeprefix(SubmitButton.CATEGORY)
-    if flow is None or not index.isdecimal() or int(index) >= len(CATEGORIES):
+    press = SubmitButton.parse(query.data)
+    index = press.index if press is not None else None
+    if flow is None or index is None or index >= len(CATEGORIES):
         await query.answer(messages.FLOW_BUTTON_EXPIRED)
-        return ConversationHandler.END
+        return END
     await query.answer()
-    category = CATEGORIES[int(index)]
+    category = CATEGORIES[index]
     await _set_category(update, context, flow, category)
     await query.edit_message_text(messages.CATEGORY_CHOSEN.format(category=category))
     return await _next_step(query.message, flow, context)  # type: ignore[arg-type]
@@ -248,8 +268,10 @@ async def creator_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     flow = _flow(context)
     await query.answer()
     if flow is None:
-        return ConversationHandler.END
-    name = flow.known_name if query.data == SubmitButton.KEEP_NAME else None
+        return END
+    press = SubmitButton.parse(query.data)
+    keep = press is not None and press.action == SubmitAction.KEEP_NAME
+    name = flow.known_name if keep else None
     await _set_name(update, context, flow, name)
     chosen = messages.CREATOR_CHOSEN.format(name=escape(name)) if name else None
     await query.edit_message_text(chosen or messages.CREATOR_SKIPPED, parse_mode=ParseMode.HTML)
@@ -261,7 +283,7 @@ async def creator_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     message = update.effective_message
     flow = _flow(context)
     if flow is None:
-        return ConversationHandler.END
+        return END
     await _set_name(update, context, flow, message.text or "")
     return await _finish(message, flow, context)
 
@@ -274,15 +296,15 @@ async def _set_name(update: Update, context: Any, flow: SubmitFlow, name: str | 
 
 async def cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Withdraw what this message handed in and end the flow."""
-    flow = context.user_data.pop(FLOW_KEY, None)
+    flow = _flow(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(None)
-    if isinstance(flow, SubmitFlow):
+    if flow is not None:
         submissions = _services(context).submissions
         await asyncio.to_thread(submissions.withdraw, flow.ids, update.effective_user.id)
     await update.effective_chat.send_message(messages.SUBMIT_CANCELLED)
-    return ConversationHandler.END
+    return END
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -326,7 +348,9 @@ _NO_PREVIEW = {"is_disabled": True}
 
 
 def _cancel_button() -> InlineKeyboardButton:
-    return InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data=SubmitButton.CANCEL)
+    return InlineKeyboardButton(
+        messages.BUTTON_CANCEL, callback_data=SubmitButton(SubmitAction.CANCEL).encode()
+    )
 
 
 def _cancel_keyboard() -> InlineKeyboardMarkup:
@@ -335,7 +359,9 @@ def _cancel_keyboard() -> InlineKeyboardMarkup:
 
 def _category_keyboard() -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(category, callback_data=f"{SubmitButton.CATEGORY}{index}")
+        InlineKeyboardButton(
+            category, callback_data=SubmitButton(SubmitAction.CATEGORY, index).encode()
+        )
         for index, category in enumerate(CATEGORIES)
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
@@ -343,10 +369,12 @@ def _category_keyboard() -> InlineKeyboardMarkup:
 
 
 def _creator_keyboard(flow: SubmitFlow) -> InlineKeyboardMarkup:
-    row = [InlineKeyboardButton(messages.BUTTON_SKIP, callback_data=SubmitButton.SKIP_NAME)]
+    skip = SubmitButton(SubmitAction.SKIP_NAME).encode()
+    row = [InlineKeyboardButton(messages.BUTTON_SKIP, callback_data=skip)]
     if flow.known_name:
         label = messages.BUTTON_KEEP_NAME.format(name=flow.known_name[:30])
-        row.insert(0, InlineKeyboardButton(label, callback_data=SubmitButton.KEEP_NAME))
+        keep = SubmitButton(SubmitAction.KEEP_NAME).encode()
+        row.insert(0, InlineKeyboardButton(label, callback_data=keep))
     return InlineKeyboardMarkup([row, [_cancel_button()]])
 
 
@@ -361,47 +389,47 @@ _PRIVATE_TEXT = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.
 _PLAIN_TEXT = _PRIVATE_TEXT & ~filters.COMMAND
 
 
-def _conversation() -> ConversationHandler[Any]:
-    category_pattern = f"^{re.escape(SubmitButton.CATEGORY)}\\d{{1,2}}$"
-    name_pattern = f"^({SubmitButton.SKIP_NAME}|{SubmitButton.KEEP_NAME})$"
-    with warnings.catch_warnings():
-        # PTB warns that with per_message=False a button is not tied to its message; the flow
-        # is per chat and user on purpose, and every button checks the flow it belongs to.
-        warnings.filterwarnings("ignore", ".*per_message=False.*", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("submit", submit_command, filters=filters.ChatType.PRIVATE),
-                MessageHandler(_PLAIN_TEXT & _HasLinks(), submit_text),
+def conversation() -> Conversation:
+    """The guided flow after links are handed in (its state in the store: `bot.flows`)."""
+    category_pattern = SubmitButton.matches(SubmitAction.CATEGORY)
+    name_pattern = SubmitButton.matches(SubmitAction.SKIP_NAME, SubmitAction.KEEP_NAME)
+    return Conversation(
+        FLOW,
+        entry_points=[
+            CommandHandler("submit", submit_command, filters=filters.ChatType.PRIVATE),
+            MessageHandler(_PLAIN_TEXT & _HasLinks(), submit_text),
+        ],
+        states={
+            SubmitState.TITLE: [MessageHandler(_PLAIN_TEXT, title_text)],
+            SubmitState.CATEGORY: [
+                CallbackQueryHandler(category_button, pattern=category_pattern),
+                MessageHandler(_PLAIN_TEXT, category_text),
             ],
-            states={
-                SubmitState.TITLE: [MessageHandler(_PLAIN_TEXT, title_text)],
-                SubmitState.CATEGORY: [
-                    CallbackQueryHandler(category_button, pattern=category_pattern),
-                    MessageHandler(_PLAIN_TEXT, category_text),
-                ],
-                SubmitState.CREATOR: [
-                    CallbackQueryHandler(creator_button, pattern=name_pattern),
-                    MessageHandler(_PLAIN_TEXT, creator_text),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel_flow),
-                CallbackQueryHandler(cancel_flow, pattern=f"^{SubmitButton.CANCEL}$"),
+            SubmitState.CREATOR: [
+                CallbackQueryHandler(creator_button, pattern=name_pattern),
+                MessageHandler(_PLAIN_TEXT, creator_text),
             ],
-            allow_reentry=True,
-            name="submit",
-        )
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel_flow),
+            CallbackQueryHandler(cancel_flow, pattern=SubmitButton.matches(SubmitAction.CANCEL)),
+        ],
+        allow_reentry=True,
+    )
 
 
 def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """The creators' handlers, in the order they are tried."""
+    """The creators' handlers besides the flow, in the order they are tried."""
     return [
-        _conversation(),
         CommandHandler("submit", submit_in_group, filters=filters.ChatType.GROUPS),
-        CallbackQueryHandler(expired_button, pattern="^sub:"),
+        CallbackQueryHandler(expired_button, pattern=SubmitButton.matches()),
         CommandHandler("mine", mine_command),
     ]
 
 
 # /cancel with nothing under way; registered after every conversation that handles /cancel.
-late_handlers: list[BaseHandler[Any, Any, Any]] = [CommandHandler("cancel", nothing_to_cancel)]
+def build_late_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("cancel", nothing_to_cancel),
+    ]

@@ -11,13 +11,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import messages
 from bot.formatting import escape
 from bot.outreach.subscriptions import TOPICS, SubscriptionInfo
+from handlers.telegram.callbacks import SubscribeAction as Action
+from handlers.telegram.callbacks import SubscribeButton
 from handlers.telegram.replies import services
 
-PREFIX = "subs:"  # distinct from the submission flow's "sub:" buttons
-DISTRICTS = PREFIX + "districts"
-DISTRICT = PREFIX + "d:"  # + district name, or empty for the whole city
-TOPIC = PREFIX + "t:"  # + topic key
-DONE = PREFIX + "done"
+PREFIX = SubscribeButton.tag
+DISTRICTS = SubscribeButton(Action.DISTRICTS).encode()
+DISTRICT = SubscribeButton(Action.DISTRICT, "").encode()  # + district name, or the whole city
+TOPIC = SubscribeButton(Action.TOPIC, "").encode()  # + topic key
+DONE = SubscribeButton(Action.DONE).encode()
 DISTRICT_COLUMNS = 3
 
 
@@ -42,28 +44,31 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Change the district or a topic, or close the settings."""
     query = update.callback_query
-    data = query.data or ""
+    press = SubscribeButton.parse(query.data)
+    if press is None:
+        await query.answer(messages.BUTTON_EXPIRED)
+        return
     subscriptions = services(context).subscriptions
     user_id = update.effective_user.id
-    if data == DISTRICTS:
+    if press.action == Action.DISTRICTS:
         districts = await asyncio.to_thread(subscriptions.districts)
         await query.answer()
         await query.edit_message_text(
             messages.SUBSCRIBE_CHOOSE_DISTRICT, reply_markup=_district_keyboard(districts)
         )
         return
-    if data == DONE:
+    if press.action == Action.DONE:
         await query.answer(messages.SUBSCRIBE_DONE)
         info = await asyncio.to_thread(subscriptions.get, user_id)
         if info is not None:
             await query.edit_message_text(_summary(info), parse_mode=ParseMode.HTML)
         return
     try:
-        if data.startswith(DISTRICT):
-            district = data.removeprefix(DISTRICT) or None
+        if press.action == Action.DISTRICT:
+            district = press.arg or None
             info = await asyncio.to_thread(subscriptions.set_district, user_id, district)
         else:
-            topic = data.removeprefix(TOPIC)
+            topic = press.arg or ""
             info = await asyncio.to_thread(subscriptions.toggle_topic, user_id, topic)
     except ValueError:
         await query.answer(messages.BUTTON_EXPIRED)
@@ -92,20 +97,27 @@ def _settings_keyboard(info: SubscriptionInfo) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton(messages.SUBSCRIBE_BUTTON_DISTRICT, callback_data=DISTRICTS)]]
     for topic, label in TOPICS.items():
         mark = "☑️" if topic in info.topics else "⬜"
-        rows.append([InlineKeyboardButton(f"{mark} {label}", callback_data=TOPIC + topic)])
+        data = SubscribeButton(Action.TOPIC, topic).encode()
+        rows.append([InlineKeyboardButton(f"{mark} {label}", callback_data=data)])
     rows.append([InlineKeyboardButton(messages.SUBSCRIBE_BUTTON_DONE, callback_data=DONE)])
     return InlineKeyboardMarkup(rows)
 
 
 def _district_keyboard(districts: list[str]) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(messages.SUBSCRIBE_WHOLE_CITY, callback_data=DISTRICT)]
-    buttons += [InlineKeyboardButton(name, callback_data=DISTRICT + name) for name in districts]
+    buttons += [
+        InlineKeyboardButton(name, callback_data=press.encode())
+        for name in districts
+        if (press := SubscribeButton(Action.DISTRICT, name)).fits()
+    ]
     rows = [buttons[i : i + DISTRICT_COLUMNS] for i in range(0, len(buttons), DISTRICT_COLUMNS)]
     return InlineKeyboardMarkup(rows)
 
 
-handlers: list[BaseHandler] = [
-    CommandHandler("subscribe", subscribe_command),
-    CommandHandler("unsubscribe", unsubscribe_command),
-    CallbackQueryHandler(subscription_button, pattern=f"^{PREFIX}"),
-]
+def build_handlers() -> list[BaseHandler]:
+    """This module's handlers, built for one Application."""
+    return [
+        CommandHandler("subscribe", subscribe_command),
+        CommandHandler("unsubscribe", unsubscribe_command),
+        CallbackQueryHandler(subscription_button, pattern=SubscribeButton.matches()),
+    ]

@@ -1,16 +1,15 @@
 """Teaching the bot from chat: /unanswered (answer what it could not), /faq (edit, delete).
 
 Answering or editing is a conversation (answer text → preview → confirm), kept per organizer
-in user_data like /broadcast's draft. Buttons name rows by database id, so they work in any
-process; every handler checks that the presser is an organizer.
+and chat in the store like /broadcast's draft (`bot.flows`). Buttons name rows by database
+id, so they work in any process; every handler checks that the presser is an organizer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import IntEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -19,27 +18,28 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import messages
 from bot.organizers.faqs import FaqError
+from handlers.telegram.callbacks import TeachAction as Action
+from handlers.telegram.callbacks import TeachButton
+from handlers.telegram.conversations import END, Conversation, current
 from handlers.telegram.guards import organizer_only
-from handlers.telegram.replies import MAX_CALLBACK_BYTES, services
+from handlers.telegram.replies import services
 
 log = logging.getLogger(__name__)
 
-DRAFT_KEY = "faq_draft"
-PREFIX = "faq:"
-ANSWER = PREFIX + "ans:"  # + id of an unanswered question row
-EDIT = PREFIX + "edit:"  # + FAQ id
-DELETE = PREFIX + "del:"  # + FAQ id
-DELETE_CONFIRM = PREFIX + "delok:"  # + FAQ id
-CONFIRM = PREFIX + "confirm"
-DISCARD = PREFIX + "discard"
+FLOW = "teach"
+PREFIX = TeachButton.tag
+ANSWER = TeachButton(Action.ANSWER, "").encode()  # + id of an unanswered question row
+EDIT = TeachButton(Action.EDIT, "").encode()  # + FAQ id
+DELETE = TeachButton(Action.DELETE, "").encode()  # + FAQ id
+DELETE_CONFIRM = TeachButton(Action.DELETE_CONFIRM, "").encode()  # + FAQ id
+CONFIRM = TeachButton(Action.CONFIRM).encode()
+DISCARD = TeachButton(Action.DISCARD).encode()
 UNANSWERED_SHOWN = 10
 FAQS_SHOWN = 30
 BUTTON_COLUMNS = 5
@@ -74,15 +74,13 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             messages.UNANSWERED_ITEM.format(number=number, text=entry.text, count=entry.count)
         )
         label = messages.UNANSWERED_BUTTON.format(number=number)
-        buttons.append(InlineKeyboardButton(label, callback_data=f"{ANSWER}{entry.ref}"))
+        buttons.append(InlineKeyboardButton(label, callback_data=_data(Action.ANSWER, entry.ref)))
     rows = [buttons[i : i + BUTTON_COLUMNS] for i in range(0, len(buttons), BUTTON_COLUMNS)]
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
 def _unanswered(context: ContextTypes.DEFAULT_TYPE) -> list:  # type: ignore[type-arg]
-    svc = services(context)
-    svc.writer.flush()  # the question log is written behind answers
-    return svc.faqs.unanswered(UNANSWERED_SHOWN)
+    return services(context).faqs.unanswered(UNANSWERED_SHOWN)
 
 
 @organizer_only
@@ -99,14 +97,16 @@ async def faq_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def _card_keyboard(faq_id: str) -> InlineKeyboardMarkup | None:
-    if len(f"{DELETE_CONFIRM}{faq_id}".encode()) > MAX_CALLBACK_BYTES:
+    if not TeachButton(Action.DELETE_CONFIRM, faq_id).fits():
         return None  # an id from a file too long for a button: edit that file instead
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.FAQ_EDIT_BUTTON, callback_data=f"{EDIT}{faq_id}"),
                 InlineKeyboardButton(
-                    messages.FAQ_DELETE_BUTTON, callback_data=f"{DELETE}{faq_id}"
+                    messages.FAQ_EDIT_BUTTON, callback_data=_data(Action.EDIT, faq_id)
+                ),
+                InlineKeyboardButton(
+                    messages.FAQ_DELETE_BUTTON, callback_data=_data(Action.DELETE, faq_id)
                 ),
             ]
         ]
@@ -120,13 +120,13 @@ def _card_keyboard(faq_id: str) -> InlineKeyboardMarkup | None:
 async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | None:
     """ "回答" under /unanswered: ask for the answer to that question."""
     query = update.callback_query
-    ref = int((query.data or "").removeprefix(ANSWER))
+    ref = int(_ref(query.data) or 0)
     question = await asyncio.to_thread(services(context).faqs.question_of, ref)
     if question is None:
         await query.answer(messages.TEACH_GONE, show_alert=True)
         return None
     await query.answer()
-    context.user_data[DRAFT_KEY] = Draft(question)
+    current(context).draft = asdict(Draft(question))
     await query.message.reply_text(messages.TEACH_ASK.format(question=question))
     return State.ANSWER
 
@@ -135,13 +135,13 @@ async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> St
 async def start_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | None:
     """ "修改" under a card of /faq: ask for its new answer."""
     query = update.callback_query
-    faq_id = (query.data or "").removeprefix(EDIT)
+    faq_id = _ref(query.data)
     card = await asyncio.to_thread(services(context).faqs.card, faq_id)
     if card is None:
         await query.answer(messages.FAQ_GONE, show_alert=True)
         return None
     await query.answer()
-    context.user_data[DRAFT_KEY] = Draft(card.question, faq_id=card.id)
+    current(context).draft = asdict(Draft(card.question, faq_id=card.id))
     await query.message.reply_text(
         messages.FAQ_EDIT_ASK.format(id=card.id, question=card.question, answer=card.answer)
     )
@@ -153,14 +153,19 @@ async def receive_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Take the answer text and show it as the public will see it, to confirm."""
     draft = _draft(context)
     if draft is None:
-        return ConversationHandler.END  # type: ignore[return-value]
+        return END  # type: ignore[return-value]
     message = update.effective_message
     draft.answer = (message.text or "").strip()
+    current(context).draft = asdict(draft)
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(messages.TEACH_CONFIRM_BUTTON, callback_data=CONFIRM),
-                InlineKeyboardButton(messages.TEACH_DISCARD_BUTTON, callback_data=DISCARD),
+                InlineKeyboardButton(
+                    messages.TEACH_CONFIRM_BUTTON, callback_data=_data(Action.CONFIRM)
+                ),
+                InlineKeyboardButton(
+                    messages.TEACH_DISCARD_BUTTON, callback_data=_data(Action.DISCARD)
+                ),
             ]
         ]
     )
@@ -181,11 +186,12 @@ async def confirm_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     within a few seconds (the content revision)."""
     query = update.callback_query
     await query.answer()
-    draft = _draft(context)
-    context.user_data.pop(DRAFT_KEY, None)
-    if draft is None:
-        return ConversationHandler.END
     svc = services(context)
+    flow = current(context)
+    taken = await asyncio.to_thread(svc.flows.end, flow.chat_id, flow.user_id, flow.name)
+    draft = _load(taken.draft) if taken is not None else None
+    if draft is None:
+        return END
     by = update.effective_user.id
     try:
         if draft.faq_id is None:
@@ -197,27 +203,28 @@ async def confirm_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except FaqError as exc:
         await query.edit_message_reply_markup(None)
         await query.message.reply_text(messages.TEACH_REFUSED.format(reason=exc))
-        return ConversationHandler.END
+        return END
     log.info("organizer %s saved FAQ card %s", by, card.id)
-    await asyncio.to_thread(svc.questions.reload)
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(reply)
-    return ConversationHandler.END
+    return END
 
 
 async def discard_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/cancel or "放弃": nothing is stored."""
-    context.user_data.pop(DRAFT_KEY, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(None)
     await update.effective_message.reply_text(messages.TEACH_DISCARDED)
-    return ConversationHandler.END
+    return END
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> Draft | None:
-    draft = context.user_data.get(DRAFT_KEY)
-    return draft if isinstance(draft, Draft) else None
+    return _load(current(context).draft)
+
+
+def _load(data: dict[str, object]) -> Draft | None:
+    return Draft(**data) if "question" in data else None  # type: ignore[arg-type]
 
 
 # --- deleting a card -------------------------------------------------------------------------
@@ -227,14 +234,14 @@ def _draft(context: ContextTypes.DEFAULT_TYPE) -> Draft | None:
 async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "删除" under a card: ask once more."""
     query = update.callback_query
-    faq_id = (query.data or "").removeprefix(DELETE)
+    faq_id = _ref(query.data)
     card = await asyncio.to_thread(services(context).faqs.card, faq_id)
     if card is None:
         await query.answer(messages.FAQ_GONE, show_alert=True)
         return
     await query.answer()
     button = InlineKeyboardButton(
-        messages.FAQ_DELETE_CONFIRM_BUTTON, callback_data=f"{DELETE_CONFIRM}{faq_id}"
+        messages.FAQ_DELETE_CONFIRM_BUTTON, callback_data=_data(Action.DELETE_CONFIRM, faq_id)
     )
     await query.message.reply_text(
         messages.FAQ_DELETE_ASK.format(id=faq_id, question=card.question),
@@ -246,7 +253,7 @@ async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def delete_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete the card; its questions count as unanswered again."""
     query = update.callback_query
-    faq_id = (query.data or "").removeprefix(DELETE_CONFIRM)
+    faq_id = _ref(query.data)
     svc = services(context)
     by = update.effective_user.id
     try:
@@ -256,7 +263,6 @@ async def delete_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     log.info("organizer %s deleted FAQ card %s", by, faq_id)
     await query.answer()
-    await asyncio.to_thread(svc.questions.reload)
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(messages.FAQ_DELETED.format(id=faq_id))
 
@@ -264,13 +270,29 @@ async def delete_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 _TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 _OTHER = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
 
-with warnings.catch_warnings():
-    # As in /broadcast: one draft per organizer and chat, whichever message a button is under.
-    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-    _conversation = ConversationHandler(
+
+def _data(action: Action, ref: object = None) -> str:
+    return TeachButton(action, None if ref is None else str(ref)).encode()
+
+
+def _ref(data: object) -> str:
+    press = TeachButton.parse(data)
+    return (press.ref or "") if press is not None else ""
+
+
+def _answer_ref(data: object) -> bool:
+    """An "回答" button naming an unanswered question's row id."""
+    press = TeachButton.parse(data)
+    return press is not None and press.action == Action.ANSWER and (press.ref or "").isdecimal()
+
+
+def conversation() -> Conversation:
+    """Answering a question or editing a card (its state in the store: `bot.flows`)."""
+    return Conversation(
+        FLOW,
         entry_points=[
-            CallbackQueryHandler(start_answer, pattern=rf"^{ANSWER}\d+$"),
-            CallbackQueryHandler(start_edit, pattern=f"^{EDIT}"),
+            CallbackQueryHandler(start_answer, pattern=_answer_ref),
+            CallbackQueryHandler(start_edit, pattern=TeachButton.matches(Action.EDIT)),
         ],
         states={
             State.ANSWER: [
@@ -278,21 +300,22 @@ with warnings.catch_warnings():
                 MessageHandler(_OTHER, text_only),
             ],
             State.CONFIRM: [
-                CallbackQueryHandler(confirm_answer, pattern=f"^{CONFIRM}$"),
+                CallbackQueryHandler(confirm_answer, pattern=TeachButton.matches(Action.CONFIRM)),
                 MessageHandler(_TEXT, receive_answer),  # a new text replaces the answer
             ],
         },
         fallbacks=[
             CommandHandler("cancel", discard_answer),
-            CallbackQueryHandler(discard_answer, pattern=f"^{DISCARD}$"),
+            CallbackQueryHandler(discard_answer, pattern=TeachButton.matches(Action.DISCARD)),
         ],
-        name="teach",
     )
 
-handlers: list[BaseHandler] = [
-    _conversation,
-    CommandHandler("unanswered", unanswered_command),
-    CommandHandler("faq", faq_command),
-    CallbackQueryHandler(ask_delete, pattern=f"^{DELETE}"),
-    CallbackQueryHandler(delete_card, pattern=f"^{DELETE_CONFIRM}"),
-]
+
+def build_handlers() -> list[BaseHandler]:
+    """/unanswered, /faq and deleting a card (answering and editing: `conversation()`)."""
+    return [
+        CommandHandler("unanswered", unanswered_command),
+        CommandHandler("faq", faq_command),
+        CallbackQueryHandler(ask_delete, pattern=TeachButton.matches(Action.DELETE)),
+        CallbackQueryHandler(delete_card, pattern=TeachButton.matches(Action.DELETE_CONFIRM)),
+    ]

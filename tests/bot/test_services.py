@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.clock import fixed_clock
-from bot.services import QuestionService, ShortKeys, ensure_salt
+from bot.services import QuestionService, ensure_salt
 from bot.store.group_commit import GroupCommit
 from content.answers import Answer
 from content.models import UnansweredQuestion
@@ -106,16 +106,6 @@ async def test_ask_async_reads_the_store_off_the_loop_only(writer: GroupCommit) 
     assert (await _service(writer, stale).ask_async("科普")).answered
     assert fresh.threads == [threading.get_ident()]  # in memory: on the event loop
     assert stale.threads != [threading.get_ident()]  # reads the store first: in a thread
-
-
-def test_short_keys_forget_the_oldest() -> None:
-    keys = ShortKeys(capacity=2)
-    first = keys.key_for("一")
-    second = keys.key_for("二")
-    keys.key_for("三")
-    assert keys.text_for(first) is None
-    assert keys.text_for(second) == "二"
-    assert len(second) == 16
 
 
 def test_each_test_gets_its_own_database(db_url: str, template_db: Path) -> None:

@@ -107,9 +107,11 @@ def test_uploaded_yaml_and_csv_are_imported_through_the_configured_server(
     assert "已导入" in _import(api, "events.csv", CSV_EVENTS)
     assert "重庆科技馆" in _ask(api, "天文观测夜在哪里")
 
-    # Downloads went to the stand-in's /file/bot URL, or (local mode) nowhere over HTTP.
+    # Downloads went to the stand-in's /file/bot URL, or (local mode) nowhere over HTTP; each
+    # file twice: to preview it, and again on 确认导入 (in whichever process takes the press).
     if local_mode:
         assert api.downloads == []
     else:
-        assert api.downloads == ["documents/events.yaml", "documents/events.csv"]
-    assert api.calls.count("getFile") == 2
+        yaml, csv = "documents/events.yaml", "documents/events.csv"
+        assert api.downloads == [yaml, yaml, csv, csv]
+    assert api.calls.count("getFile") == 4

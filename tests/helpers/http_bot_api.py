@@ -85,26 +85,32 @@ class HttpBotAPI:
 
     def press(self, message: dict[str, Any], data: str, *, user_id: int = 7001) -> None:
         """Queue a press on the inline button with callback `data` of a message the bot sent."""
+        update = self.make_press(message, data, user_id=user_id)
+        with self._lock:
+            self.updates.append(update)
+
+    def make_press(
+        self, message: dict[str, Any], data: str, *, user_id: int = 7001
+    ) -> dict[str, Any]:
+        """A press on a button of a message the bot sent (to post to a webhook yourself)."""
         with self._lock:
             update_id, self._next_update = self._next_update, self._next_update + 1
-            self.updates.append(
-                {
-                    "update_id": update_id,
-                    "callback_query": {
-                        "id": f"cb{update_id}",
-                        "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
-                        "chat_instance": "e2e",
-                        "data": data,
-                        "message": {
-                            "message_id": message["message_id"],
-                            "date": int(time.time()),
-                            "chat": {"id": user_id, "type": "private"},
-                            "from": BOT,
-                            "text": message.get("text", ""),
-                        },
+            return {
+                "update_id": update_id,
+                "callback_query": {
+                    "id": f"cb{update_id}",
+                    "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
+                    "chat_instance": "e2e",
+                    "data": data,
+                    "message": {
+                        "message_id": message["message_id"],
+                        "date": int(time.time()),
+                        "chat": {"id": user_id, "type": "private"},
+                        "from": BOT,
+                        "text": message.get("text", ""),
                     },
-                }
-            )
+                },
+            }
 
     def make_update(
         self, text: str, *, user_id: int = 7001, chat_type: str = "private"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
+from bot import messages
 from bot.organizers.content_updates import find_events
 from bot.services import Services
 from bot.telegram.local_api import FakeBotAPI
 from content.answers import Answerer
-from handlers.telegram import content_updates
 from tests.conftest import NOW, TZ, Send
 from tests.helpers.updates import USER_ID, make_callback, make_upload
 
@@ -82,7 +82,24 @@ async def test_a_bad_file_is_rejected_with_every_problem(
     assert "reply_markup" not in bot_api.sent_messages[-1].params
 
 
-async def test_non_organizers_cannot_import(app: Application, bot_api: FakeBotAPI) -> None:
+async def test_non_organizers_cannot_import(
+    app: Application, bot_api: FakeBotAPI, services: Services
+) -> None:
     reply = await upload(app, bot_api, "events.yaml", EVENTS.encode())
     assert "只对活动组织者开放" in reply
-    assert content_updates.UPLOADS_KEY not in app.user_data.get(USER_ID, {})
+    assert services.flows.active(USER_ID, USER_ID) == {}  # nothing kept to apply
+
+
+async def test_a_file_previewed_on_one_process_is_applied_on_another(
+    app: Application, bot_api: FakeBotAPI, services: Services, other_app: Application
+) -> None:
+    services.people.grant(USER_ID, by=1)
+    await upload(app, bot_api, "events.yaml", EVENTS.encode())
+    other = other_app
+    message = bot_api.sent_messages[-1].result
+    data = message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await other.process_update(make_callback(data, bot=other.bot, when=NOW, message=message))
+    assert "已导入" in str(bot_api.calls[-1].params.get("text", ""))
+    assert [event.id for event in find_events(services.engine, "ev-org-1")] == ["ev-org-1"]
+    await other.process_update(make_callback(data, bot=other.bot, when=NOW, message=message))
+    assert bot_api.calls[-1].params.get("text") == messages.IMPORT_EXPIRED

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext
 
 from bot import messages
-from bot.flood import FloodGate
+from bot.flood import SharedFloodGate
 from bot.services import Services
 from bot.store.models import ProcessedUpdate
 from bot.telegram.local_api import FakeBotAPI
@@ -66,7 +66,7 @@ async def test_a_question_cut_off_by_a_crash_is_claimed_again_and_an_effect_is_n
 async def test_suggestion_button_presses_count_for_flood_control(
     app: Application, bot_api: FakeBotAPI, services: Services
 ) -> None:
-    services.flood = FloodGate(5, timedelta(seconds=60))
+    services.shared_flood = SharedFloodGate(services.writer, 5, timedelta(seconds=60))
     message = {"message_id": 3, "date": 0, "chat": {"id": 41, "type": "private"}}
     for _ in range(12):
         press = make_callback(
@@ -98,3 +98,22 @@ async def test_the_next_process_answers_a_claimed_question_once(
     row = rows(services)[question.update_id]
     assert row.reclaimed and row.resent and not row.answer_due and row.payload is None
     assert await services.intake.orphans(timedelta(seconds=-1)) == []  # never claimed again
+
+
+async def test_a_step_of_a_flow_is_never_answered_again_as_a_question(
+    app: Application, bot_api: FakeBotAPI, services: Services
+) -> None:
+    """The title typed in /submit's guided steps reads like a question to the handlers after
+    the flows, but the flow takes it: once handled it is not claimed back as unanswered."""
+    link = make_message(
+        "https://www.bilibili.com/video/BV1xx411c7mD", bot=app.bot, when=NOW, user_id=36
+    )
+    title = make_message("黑洞是怎样形成的", bot=app.bot, when=NOW, user_id=36)
+    for update in (link, title):
+        await take_in(services, update)
+        await app.process_update(update)
+    kept = rows(services)
+    assert not kept[link.update_id].answer_due and not kept[title.update_id].answer_due
+    assert await services.intake.orphans(timedelta(seconds=-1)) == []
+    texts = [c.params["text"] for c in bot_api.calls if c.method == "sendMessage"]
+    assert not any("黑洞是怎样形成的" in text and "问：" in text for text in texts)
