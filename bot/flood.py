@@ -130,7 +130,7 @@ class SharedFloodGate:
             )
             .returning(FLOOD.c.sender, FLOOD.c.period, FLOOD.c["count"])
         )
-        totals = {(s, p): int(n) for s, p, n in connection.execute(statement)}
+        totals = {(str(row[0]), int(row[1])): int(row[2]) for row in connection.execute(statement)}
         self._purge_now_and_then(connection, max(p for _, p in items))
         seen: Counter[tuple[str, int]] = Counter()
         counts = []

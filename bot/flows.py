@@ -79,7 +79,8 @@ class Flows:
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
         return {
-            name: Flow(chat_id, user_id, name, state, dict(draft)) for name, state, draft in rows
+            str(row[0]): Flow(chat_id, user_id, str(row[0]), int(row[1]), dict(row[2]))
+            for row in rows
         }
 
     async def active_async(self, chat_id: int, user_id: int) -> dict[str, Flow]:
@@ -112,8 +113,11 @@ class Flows:
             FLOWS.c.expires_at > self._clock(),
         )
         found: dict[tuple[int, int], dict[str, Flow]] = {}
-        for chat, user, name, state, draft in connection.execute(query):
-            found.setdefault((chat, user), {})[name] = Flow(chat, user, name, state, dict(draft))
+        for row in connection.execute(query):
+            chat, user, name, state, draft = int(row[0]), int(row[1]), str(row[2]), row[3], row[4]
+            found.setdefault((chat, user), {})[name] = Flow(
+                chat, user, name, int(state), dict(draft)
+            )
         return [found.get(key, {}) for key in keys]
 
     def get(self, chat_id: int, user_id: int, name: str) -> Flow | None:

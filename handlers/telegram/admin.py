@@ -10,13 +10,13 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 from bot import messages
 from bot.formatting import escape, split_html
 from bot.people import RoleError
-from handlers.telegram.guards import organizer_only
+from handlers.telegram.guards import message_of, organizer_only
 from handlers.telegram.replies import services
 
 
 def _target_user(update: Update) -> int | None:
     """The user id after the command, or the sender of the message replied to."""
-    message = update.effective_message
+    message = message_of(update)
     parts = (message.text or "").split()
     if len(parts) > 1:
         try:
@@ -32,7 +32,7 @@ def _target_user(update: Update) -> int | None:
 @organizer_only
 async def grant_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Make another user an organizer."""
-    message = update.effective_message
+    message = message_of(update)
     user_id = _target_user(update)
     if user_id is None:
         await message.reply_text(messages.GRANT_USAGE)
@@ -46,7 +46,7 @@ async def grant_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 @organizer_only
 async def revoke_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Take the organizer role back (not from configured admins)."""
-    message = update.effective_message
+    message = message_of(update)
     user_id = _target_user(update)
     if user_id is None:
         await message.reply_text(messages.REVOKE_USAGE)

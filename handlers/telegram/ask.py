@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot import messages
 from bot.formatting import escape
 from handlers.telegram.callbacks import Ask, AskKey
-from handlers.telegram.guards import plain_question
+from handlers.telegram.guards import message_of, plain_question
 from handlers.telegram.replies import (
     send_answer,
     services,
@@ -28,7 +28,7 @@ from handlers.telegram.replies import (
 @plain_question
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/ask 问题` (in any chat)."""
-    message = update.effective_message
+    message = message_of(update)
     parts = (message.text or "").split(maxsplit=1)
     question = parts[1].strip() if len(parts) > 1 else ""
     if not question:
@@ -40,14 +40,14 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 @plain_question
 async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer plain text in a private chat as a question."""
-    message = update.effective_message
+    message = message_of(update)
     await _answer_message(message, message.text or "", context)
 
 
 @plain_question
 async def ask_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a group message that mentions the bot (or replies to it); ignore the rest."""
-    message = update.effective_message
+    message = message_of(update)
     if not _addresses_bot(message, context):
         return
     username = re.escape(f"@{context.bot.username}")

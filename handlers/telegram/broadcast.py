@@ -39,7 +39,7 @@ from bot.telegram.delivery import TelegramSender
 from handlers.telegram.callbacks import BroadcastAction as Action
 from handlers.telegram.callbacks import BroadcastButton
 from handlers.telegram.conversations import END, Conversation, current
-from handlers.telegram.guards import organizer_only
+from handlers.telegram.guards import message_of, organizer_only
 from handlers.telegram.replies import services
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class Draft:
 async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
     """Start composing a broadcast: take the text after the command, or ask for content."""
     _keep(context, Draft())
-    message = update.effective_message
+    message = message_of(update)
     if len((message.text or "").split(maxsplit=1)) > 1:
         return await _take_content(message, _command_text_parts(message), context)
     await message.reply_html(messages.BROADCAST_START)
@@ -118,7 +118,7 @@ async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 @organizer_only
 async def receive_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State:
     """Take the announcement, check its HTML, show it as recipients will see it."""
-    message = update.effective_message
+    message = message_of(update)
     return await _take_content(message, _parts_of(message), context)
 
 
@@ -210,7 +210,7 @@ async def send_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State 
 @organizer_only
 async def receive_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> State | int:
     """Send at a typed moment (campaign time zone)."""
-    message = update.effective_message
+    message = message_of(update)
     now = services(context).clock()
     moment = parse_send_time(message.text or "", now)
     if moment is None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 import types
 import typing
 from collections.abc import Callable
@@ -107,9 +106,15 @@ def _text(value: object) -> str:
     return value.value if isinstance(value, enum.Enum) else str(value)
 
 
-@functools.cache
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
 def _hints(kind: type[Payload]) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
+    """The field types of a payload kind (worked out once per kind)."""
+    hints = _HINTS.get(kind)
+    if hints is None:
+        hints = _HINTS[kind] = typing.get_type_hints(kind)
+    return hints
 
 
 def _build(kind: type[P], rest: str) -> P | None:

@@ -27,7 +27,7 @@ from bot.organizers.content_updates import (
 )
 from content.importer import SECTIONS, ImportFailed, ImportReport
 from handlers.telegram.callbacks import ImportAction, ImportButton
-from handlers.telegram.guards import organizer_only
+from handlers.telegram.guards import message_of, organizer_only
 from handlers.telegram.replies import services
 
 UPLOADS = "pending_imports"
@@ -43,7 +43,7 @@ MAX_PENDING = 5
 @organizer_only
 async def receive_content_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Validate an uploaded file as `kepubot import` would and preview what it changes."""
-    message = update.effective_message
+    message = message_of(update)
     document = message.document
     name = document.file_name or "upload.yaml"
     if (document.file_size or 0) > MAX_UPLOAD_BYTES:
@@ -155,7 +155,7 @@ def _counts(report: ImportReport) -> list[str]:
 @organizer_only
 async def event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/event ID` shows an event; `/event ID 字段=值` changes one field."""
-    message = update.effective_message
+    message = message_of(update)
     args = (message.text or "").split(maxsplit=2)[1:]
     svc = services(context)
     tz = svc.settings.tz

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, TypeHandler
 
 from bot import messages
@@ -61,6 +61,14 @@ def _is_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
             found = True
             break
     return found
+
+
+def message_of(update: Update) -> Message:
+    """The update's message; the handler's filters take only updates that have one."""
+    message = update.effective_message
+    if message is None:
+        raise ValueError(f"update {update.update_id} has no message")
+    return message
 
 
 def is_question(context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
@@ -29,7 +29,9 @@ async def showcase_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     # Each line is whole HTML (a link), so splitting at line boundaries keeps the tags intact.
     for chunk in split_html("\n".join(lines)):
         await update.effective_chat.send_message(
-            chunk, parse_mode=ParseMode.HTML, link_preview_options={"is_disabled": True}
+            chunk,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
 
 

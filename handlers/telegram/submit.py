@@ -12,7 +12,13 @@ from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import (
     BaseHandler,
@@ -32,6 +38,7 @@ from bot.formatting import escape
 from bot.services import Services, services_from
 from handlers.telegram.callbacks import SubmitAction, SubmitButton
 from handlers.telegram.conversations import END, Conversation, current
+from handlers.telegram.guards import message_of
 
 
 class SubmitState(IntEnum):
@@ -91,7 +98,7 @@ def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 async def submit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """Hand in the links after `/submit`, or explain what is accepted."""
-    message = update.effective_message
+    message = message_of(update)
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2:
         await message.reply_html(_accepts(_services(context)))
@@ -101,7 +108,7 @@ async def submit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def submit_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """Hand in the links of a private message (a share text is fine)."""
-    message = update.effective_message
+    message = message_of(update)
     return await _hand_in(message, message.text or "", context)
 
 
@@ -218,7 +225,7 @@ def _flow(context: ContextTypes.DEFAULT_TYPE) -> SubmitFlow | None:
 
 async def title_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Take the creator's title for the first untitled video."""
-    message = update.effective_message
+    message = message_of(update)
     flow = _flow(context)
     if flow is None:
         return END
@@ -246,7 +253,7 @@ async def category_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def category_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """Accept a typed category name; anything else gets a reminder to press a button."""
-    message = update.effective_message
+    message = message_of(update)
     flow = _flow(context)
     category = (message.text or "").strip()
     if flow is None or category not in CATEGORIES:
@@ -280,7 +287,7 @@ async def creator_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def creator_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Take the creator's name or organisation."""
-    message = update.effective_message
+    message = message_of(update)
     flow = _flow(context)
     if flow is None:
         return END
@@ -344,7 +351,7 @@ async def mine_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 # --- keyboards and wiring -----------------------------------------------------------------------
 
-_NO_PREVIEW = {"is_disabled": True}
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def _cancel_button() -> InlineKeyboardButton:

@@ -23,11 +23,11 @@ from telegram.ext import (
 )
 
 from bot import messages
-from bot.organizers.faqs import FaqError
+from bot.organizers.faqs import FaqError, UnansweredCount
 from handlers.telegram.callbacks import TeachAction as Action
 from handlers.telegram.callbacks import TeachButton
 from handlers.telegram.conversations import END, Conversation, current
-from handlers.telegram.guards import organizer_only
+from handlers.telegram.guards import message_of, organizer_only
 from handlers.telegram.replies import services
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class Draft:
 async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The most frequent unanswered questions, each with a button to answer it."""
     entries = await asyncio.to_thread(_unanswered, context)
-    message = update.effective_message
+    message = message_of(update)
     if not entries:
         await message.reply_text(messages.UNANSWERED_EMPTY)
         return
@@ -79,7 +79,7 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
-def _unanswered(context: ContextTypes.DEFAULT_TYPE) -> list:  # type: ignore[type-arg]
+def _unanswered(context: ContextTypes.DEFAULT_TYPE) -> list[UnansweredCount]:
     return services(context).faqs.unanswered(UNANSWERED_SHOWN)
 
 
@@ -87,7 +87,7 @@ def _unanswered(context: ContextTypes.DEFAULT_TYPE) -> list:  # type: ignore[typ
 async def faq_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Organizers' FAQ cards, each with buttons to edit or delete it."""
     cards = await asyncio.to_thread(services(context).faqs.cards)
-    message = update.effective_message
+    message = message_of(update)
     if not cards:
         await message.reply_text(messages.FAQ_EMPTY)
         return
@@ -154,7 +154,7 @@ async def receive_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     draft = _draft(context)
     if draft is None:
         return END  # type: ignore[return-value]
-    message = update.effective_message
+    message = message_of(update)
     draft.answer = (message.text or "").strip()
     current(context).draft = asdict(draft)
     keyboard = InlineKeyboardMarkup(
