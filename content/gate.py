@@ -10,6 +10,7 @@ from content import wording as W
 from content.cards import ANSWER, ASK_BACK, Card, CardHit, CardIndex, load_cards
 from content.knowledge import Knowledge
 from content.reply_base import Reply
+from content.text import normalize
 
 ASK_BACK_CARDS = 3
 ANSWER_BY_KIND = {"name": 0.85}
@@ -66,6 +67,8 @@ class CardSet:
     """The cards of one snapshot and their index."""
 
     index: CardIndex
+    store_text: str = ""
+    """Every text of the store, joined: a word in it is no other subject's."""
 
     @classmethod
     def build(
@@ -76,7 +79,14 @@ class CardSet:
         words: Callable[[str], Iterable[str]] | None = None,
     ) -> CardSet:
         cards = load_cards(card_values(k, settings)) + store_cards(k)
-        return cls(CardIndex(cards, background, words=words))
+        events = [
+            normalize(" ".join((e.title, e.venue or "", e.description or ""))) for e in k.events
+        ]
+        return cls(CardIndex(cards, background, words=words), "\n".join([*background, *events]))
+
+    def knows(self, word: str) -> bool:
+        """A word of the store's texts or of the cards' examples."""
+        return word in self.store_text or self.index.knows(word)
 
     def rank(self, text: str) -> list[CardHit]:
         return self.index.rank(text, limit=ASK_BACK_CARDS)

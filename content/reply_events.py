@@ -363,22 +363,27 @@ class EventReplies(ReplyBase):
         ]
 
     def _practical_answers(self, event: Event, asked: list[str]) -> tuple[list[Faq], list[str]]:
-        """For each practical word asked (免费, 预约 …): said in the event's own text, or by
-        an organizer's FAQ rule for every event (所有活动免费), or not said at all."""
-        said = normalize(" ".join(filter(None, (event.description, event.title))))
+        """For each practical aspect asked (免费, 座位 …): said in the event's or its venue's
+        own text, or by an organizer's FAQ rule for every event (所有活动免费), or not said."""
+        venue = next((v for v in self.k.venues if v.name == event.venue), None)
+        texts = (event.description, event.title, venue.description if venue else None)
+        return self._aspects_said(normalize(" ".join(filter(None, texts))), asked)
+
+    def _aspects_said(self, said: str, asked: list[str]) -> tuple[list[Faq], list[str]]:
         rules: list[Faq] = []
         unsaid: list[str] = []
         for word in asked:
+            forms = self.lexicon.aspect_forms(word)
             rule = next(
                 (
                     f
                     for f in self.k.faqs
                     if f.id in self.k.organizer_faqs
-                    and (word in _keywords(f) or word in normalize(f.question))
+                    and any(w in _keywords(f) or w in normalize(f.question) for w in forms)
                 ),
                 None,
             )
-            same = (word, *(_keywords(rule) if rule else ()))
+            same = (*forms, *(_keywords(rule) if rule else ()))
             if any(w in said for w in same):
                 continue  # the event's own description answers it
             if rule is not None:
@@ -400,8 +405,16 @@ class EventReplies(ReplyBase):
         ):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
-        if (p.asks_time or "开放" in p.text) and not v.hours:
-            lines.append(W.EVENT_NO_PRACTICAL.format(what="开放时间", contact=self.contact_text()))
+        rules, unsaid = self._aspects_said(normalize(v.description or ""), p.asks_practical)
+        if (p.asks_time or "开放" in p.text or "开门" in p.text) and not v.hours:
+            unsaid.insert(0, "开放时间")
+        lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
+        if unsaid:
+            lines.append(
+                W.EVENT_NO_PRACTICAL.format(
+                    what=W.LIST_SEP.join(unsaid), contact=self.contact_text()
+                )
+            )
         events = [e for e in self.k.events if e.venue == v.name]
         if events:
             lines.append(W.ACTIVITY_EVENTS + "\n" + self.event_lines(events))
@@ -409,9 +422,20 @@ class EventReplies(ReplyBase):
             "\n".join(lines), "venues", v.id, *(e.id for e in events[:MAX_LISTED_EVENTS])
         )
 
-    def on_venues(self, p: Parsed) -> Reply:
+    def named_venue(self, p: Parsed) -> Venue | None:
+        """The venue a question names, by its alias or by most of its name (酉阳县科技馆)."""
         venue = self.k.get(Venue, p.first("venue"))
         if isinstance(venue, Venue):
+            return venue
+        top = p.doc_hits[0] if p.doc_hits else None
+        if top is not None and top.kind == "venue" and top.coverage >= RETRIEVAL_MIN_COVERAGE:
+            found = self.k.get(Venue, top.id)
+            return found if isinstance(found, Venue) else None
+        return None
+
+    def on_venues(self, p: Parsed) -> Reply:
+        venue = self.named_venue(p)
+        if venue is not None:
             return self.venue_detail(venue, p)
         if not self.k.venues:
             return self.on_retrieval(p)

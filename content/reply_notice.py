@@ -367,11 +367,14 @@ class NoticeReplies(ReplyBase):
         )
 
     def on_practical(self, p: Parsed) -> Reply:
+        if p.strong_event or p.first("venue"):  # the named event's or venue's own text first
+            return self.on_event_detail(p)
+        venue = self.named_venue(p)
+        if venue is not None:
+            return self.venue_detail(venue, p)
         faq = self.best_faq(p)
         if faq is not None:
             return self.reply(faq.answer, "faq", faq.id)
-        if p.strong_event:
-            return self.on_event_detail(p)
         what = W.LIST_SEP.join(p.asks_practical) + "等信息"
         return self.reply(
             W.PRACTICAL_UNKNOWN.format(what=what, contact=self.contact_text()),
