@@ -11,7 +11,7 @@ from datetime import date, datetime
 from content import wording as W
 from content.knowledge import Knowledge
 from content.lexicon import Lexicon
-from content.models import Activity, Event, Faq
+from content.models import Activity, Event, Faq, Venue
 from content.understanding import Parsed
 
 MAX_LISTED_EVENTS = 12
@@ -65,7 +65,11 @@ class ReplyBase(ABC):
 
     @abstractmethod
     def on_event_detail(self, p: Parsed) -> Reply:
-        """One named event's card (events)."""
+        """One named event's card, else the named venue's (events)."""
+
+    @abstractmethod
+    def named_venue(self, p: Parsed) -> Venue | None:
+        """The venue a question names (events)."""
 
     @abstractmethod
     def event_lines(self, events: list[Event], *, detail: bool = False) -> str:

@@ -308,9 +308,8 @@ class EventReplies(ReplyBase):
     def on_event_detail(self, p: Parsed) -> Reply:
         ident = p.strong_event
         if ident is None:
-            venue_id = p.first("venue")
-            venue = self.k.get(Venue, venue_id)
-            if isinstance(venue, Venue):
+            venue = self.named_venue(p)
+            if venue is not None:
                 return self.venue_detail(venue, p)
             return self.on_retrieval(p)
         event = self.k.get(Event, ident)

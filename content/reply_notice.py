@@ -367,11 +367,8 @@ class NoticeReplies(ReplyBase):
         )
 
     def on_practical(self, p: Parsed) -> Reply:
-        if p.strong_event or p.first("venue"):  # the named event's or venue's own text first
+        if p.strong_event or self.named_venue(p):  # the event's or venue's own text first
             return self.on_event_detail(p)
-        venue = self.named_venue(p)
-        if venue is not None:
-            return self.venue_detail(venue, p)
         faq = self.best_faq(p)
         if faq is not None:
             return self.reply(faq.answer, "faq", faq.id)
