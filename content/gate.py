@@ -99,10 +99,18 @@ def card_reply(card: Card) -> Reply:
     return Reply(card.text, intent, (card.id,))
 
 
+PERSONAL_ANSWER = 0.45
+"""A personal card (it needs 我) answers over the composed answer from here: a question
+about the asker's own submissions or subscription is never about the notice."""
+
+
 def confident_card(hits: list[CardHit]) -> Card | None:
     """The card that answers over the composed answer, if one is confident enough."""
-    if hits and hits[0].confidence >= ANSWER and hits[0].card.overrides:
-        return hits[0].card
+    if not hits or not hits[0].card.overrides:
+        return None
+    top = hits[0]
+    if top.confidence >= (PERSONAL_ANSWER if top.card.personal else ANSWER):
+        return top.card
     return None
 
 
