@@ -31,6 +31,8 @@ class Lexicon:
     practical_aspects: dict[str, tuple[str, ...]]
     """A practical aspect (座位, 午餐 …) and the words that ask for it or say it."""
     asks_count: tuple[str, ...]
+    asks_particular: dict[str, tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]]
+    """A particular (年份 …): the words asking for it, and patterns of an answer saying it."""
     asks_specifics: tuple[str, ...]
     asks_list: tuple[str, ...]
     asks_definition: tuple[str, ...]
@@ -59,6 +61,14 @@ class Lexicon:
     is not the campaign's."""
     colloquial: tuple[tuple[str, str], ...]
     """Dialect and chat words and their standard forms, longest first."""
+
+    def particulars_unsaid(self, question: str, answer: str) -> list[str]:
+        """The particulars a question asks for that an answer does not say."""
+        return [
+            name
+            for name, (asks, said) in self.asks_particular.items()
+            if any(w in question for w in asks) and not any(r.search(answer) for r in said)
+        ]
 
     def aspect_forms(self, word: str) -> tuple[str, ...]:
         """The words that say a practical aspect: its own forms, or just the word."""
@@ -143,6 +153,13 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             for k, v in (data.get("practical_aspects") or {}).items()
         },
         asks_count=words("asks_count"),
+        asks_particular={
+            str(name): (
+                tuple(normalize(str(w)) for w in spec["ask"]),
+                tuple(re.compile(str(r)) for r in spec["said"]),
+            )
+            for name, spec in (data.get("asks_particular") or {}).items()
+        },
         asks_specifics=words("asks_specifics"),
         asks_list=words("asks_list"),
         asks_definition=words("asks_definition"),

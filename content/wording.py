@@ -126,6 +126,8 @@ WORK_REQUIREMENTS = "工作要求：\n{lines}"
 CONTENT_AREAS = "活动内容有{count}个方面：\n{lines}"
 
 SPECIFICS = "具体名单和安排"
+PARTICULAR_UNSAID = "通知未说明{what}，以上是通知里相关的内容。如需了解，请咨询{contact}。"
+OTHER_YEAR = "通知只公布了{year}年的安排，{asked}年的尚未公布。"
 NOT_ANNOUNCED_WORDS = ("未公布", "没有说明", "暂未", "尚未")
 PRACTICAL_UNKNOWN = "通知没有说明{what}。如需了解，请咨询{contact}。"
 
