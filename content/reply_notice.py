@@ -43,6 +43,12 @@ class NoticeReplies(ReplyBase):
             text = W.DATES_START.format(**f)
         else:
             text = W.DATES_RANGE.format(**f)
+        if any(w in t for w in W.ASKS_WEEKDAY):  # 星期几开始: the days of the week too
+            text += "\n" + W.DATES_WEEKDAYS.format(
+                **f,
+                start_weekday=W.WEEKDAYS[self.c.start.weekday()],
+                end_weekday=W.WEEKDAYS[self.c.end.weekday()],
+            )
         if self.c.period_note:
             text += "\n" + self.c.period_note
         return self.reply(text, "dates", self.c.id)
