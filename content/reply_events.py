@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from content import wording as W
 from content.dates import PART_HOURS, DateRange
@@ -161,6 +161,8 @@ class EventReplies(ReplyBase):
                 events = [e for e in events if fits.get(e.id)] + [
                     e for e in events if e.id not in fits
                 ]
+        if p.upcoming:  # 接下来还有哪些: not what already ended today
+            events = [e for e in events if e.all_day or _ends_at(e) > self.now]
         if p.part_of_day:  # 今晚, 下午: events starting in that part of the day
             low, high = PART_HOURS[p.part_of_day]
             events = [
@@ -446,6 +448,10 @@ class EventReplies(ReplyBase):
             "venues",
             *(v.id for v in self.k.venues[:30]),
         )
+
+
+def _ends_at(e: Event) -> datetime:
+    return e.end or e.start
 
 
 def _keywords(faq: Faq) -> tuple[str, ...]:
