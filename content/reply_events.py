@@ -329,6 +329,12 @@ class EventReplies(ReplyBase):
         ):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
+        venue = self._venue_of(event)
+        if venue is not None and venue.description and p.asks_practical:
+            said = normalize(venue.description)
+            forms = [f for w in p.asks_practical for f in self.lexicon.aspect_forms(w)]
+            if any(f in said for f in forms):  # 要带啥: the venue says 请带厚外套
+                lines.append(W.EVENT_FIELD.format(label="场馆说明", value=venue.description))
         rules, unsaid = self._practical_answers(event, p.asks_practical)
         unsaid += self._unsaid_aspects(event, p)
         lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
@@ -366,9 +372,12 @@ class EventReplies(ReplyBase):
     def _practical_answers(self, event: Event, asked: list[str]) -> tuple[list[Faq], list[str]]:
         """For each practical aspect asked (免费, 座位 …): said in the event's or its venue's
         own text, or by an organizer's FAQ rule for every event (所有活动免费), or not said."""
-        venue = next((v for v in self.k.venues if v.name == event.venue), None)
+        venue = self._venue_of(event)
         texts = (event.description, event.title, venue.description if venue else None)
         return self._aspects_said(normalize(" ".join(filter(None, texts))), asked)
+
+    def _venue_of(self, event: Event) -> Venue | None:
+        return next((v for v in self.k.venues if v.name == event.venue), None)
 
     def _aspects_said(self, said: str, asked: list[str]) -> tuple[list[Faq], list[str]]:
         rules: list[Faq] = []

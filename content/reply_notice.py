@@ -226,6 +226,10 @@ class NoticeReplies(ReplyBase):
             first = W.REPORT_DEADLINE.format(what=r.what, deadline=deadline)
         elif any(w in t for w in ("谁", "哪些单位", "哪些", "单位")):
             first = W.REPORT_WHO.format(who=who)
+        if p.asks_yesno:  # 我们是市级科普基地，也要交吗: the asker's unit among those who report
+            unit = next((u for u in r.who if normalize(u) in t), None)
+            if unit is not None:
+                first = W.REPORT_UNIT_YES.format(unit=unit, what=r.what)
         full = W.REPORT_FULL.format(
             what=r.what, deadline=deadline, formats=formats, email=r.email, who=who
         )

@@ -318,7 +318,7 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         or max((v for n, v in s.items() if n != "contacts"), default=0) >= 2.5
     )
     known = [w for w in p.topic_words if w not in p.unknown_words]
-    if not anchored and p.foreign_words and len(p.foreign_words) > len(known):
+    if not anchored and p.foreign_words and not known:
         p.off_topic = True
         return "fallback"  # mostly words no text of the store has: another subject
     if not anchored and any(w in p.text for w in lex.world_topics):

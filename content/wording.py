@@ -103,6 +103,7 @@ CREATORS_PLATFORM_NO = "通知列出的{hashtag}话题平台是{platforms}；{pl
 REPORT_DEADLINE = "{what}的报送截止时间：{deadline}。"
 REPORT_EMAIL = "{what}请报送至电子邮箱 {email}。"
 REPORT_FORMATS = "{what}需提交{formats}。"
+REPORT_UNIT_YES = "需要。{unit}在报送单位之列，要报送{what}。"
 REPORT_WHO = "需要报送的单位：{who}。"
 REPORT_FULL = "{what}：{deadline}，以{formats}报送至 {email}。报送单位：{who}。"
 
