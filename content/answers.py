@@ -154,9 +154,12 @@ class Answerer:
         return self._reply(knowledge, question, now)
 
     def _reply(self, knowledge: Knowledge, question: str, now: datetime) -> Answer:
-        parsed = parse_question(question, now, knowledge, self._analyzer)
-        hits = self._card_set(knowledge).rank(parsed.text)
+        cards = self._card_set(knowledge)
+        parsed = parse_question(question, now, knowledge, self._analyzer, cards.knows)
+        hits = cards.rank(parsed.text)
         card = confident_card(hits)
+        if parsed.off_topic and card is not None and card.kind not in ("feature", "personal"):
+            card = None  # another subject: only the bot's own features may still answer
         if card is not None:
             reply = card_reply(card)
         else:

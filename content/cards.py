@@ -160,6 +160,9 @@ class CardIndex:
             self._totals.append(totals)
             for g in set().union(*card_examples):
                 card_postings.setdefault(g, []).append(c)
+        self._card_grams = frozenset(
+            g for card_examples in examples for g in set().union(*card_examples)
+        )
         self._example_postings = example_postings
         self._card_postings = card_postings
 
@@ -172,6 +175,11 @@ class CardIndex:
             if gram in self._idf:  # the question's unknown grams are not kept
                 self._weights[gram] = weight
         return weight
+
+    def knows(self, word: str) -> bool:
+        """Whether the cards' examples say the word (every bigram of it)."""
+        found = set(grams(normalize(word)))
+        return bool(found) and found <= self._card_grams
 
     def _strip(self, text: str) -> str:
         for word in self._ignore:

@@ -120,6 +120,8 @@ class Composer(NoticeReplies, ActivityReplies, EventReplies):
             elif isinstance(item, Faq):
                 suggestions.append(W.SUGGEST_FAQ.format(question=item.question))
         text = W.FALLBACK.format(campaign=self.c.name, contact=self.contact_text())
+        if p.off_topic:  # another subject: no card or FAQ stands in for it
+            return dataclasses.replace(self.reply(text, "fallback"), settled=True)
         if suggestions:
             text += "\n" + W.FALLBACK_SUGGEST + "\n" + "\n".join(f"· {s}" for s in suggestions[:3])
         return self.reply(text, "fallback", suggestions=tuple(suggestions[:3]))

@@ -10,6 +10,7 @@ from content import wording as W
 from content.cards import ANSWER, ASK_BACK, Card, CardHit, CardIndex, load_cards
 from content.knowledge import Knowledge
 from content.reply_base import Reply
+from content.text import normalize
 
 ASK_BACK_CARDS = 3
 ANSWER_BY_KIND = {"name": 0.85}
@@ -66,6 +67,8 @@ class CardSet:
     """The cards of one snapshot and their index."""
 
     index: CardIndex
+    store_text: str = ""
+    """Every text of the store, joined: a word in it is no other subject's."""
 
     @classmethod
     def build(
@@ -76,7 +79,14 @@ class CardSet:
         words: Callable[[str], Iterable[str]] | None = None,
     ) -> CardSet:
         cards = load_cards(card_values(k, settings)) + store_cards(k)
-        return cls(CardIndex(cards, background, words=words))
+        events = [
+            normalize(" ".join((e.title, e.venue or "", e.description or ""))) for e in k.events
+        ]
+        return cls(CardIndex(cards, background, words=words), "\n".join([*background, *events]))
+
+    def knows(self, word: str) -> bool:
+        """A word of the store's texts or of the cards' examples."""
+        return word in self.store_text or self.index.knows(word)
 
     def rank(self, text: str) -> list[CardHit]:
         return self.index.rank(text, limit=ASK_BACK_CARDS)
@@ -89,10 +99,18 @@ def card_reply(card: Card) -> Reply:
     return Reply(card.text, intent, (card.id,))
 
 
+PERSONAL_ANSWER = 0.45
+"""A personal card (it needs 我) answers over the composed answer from here: a question
+about the asker's own submissions or subscription is never about the notice."""
+
+
 def confident_card(hits: list[CardHit]) -> Card | None:
     """The card that answers over the composed answer, if one is confident enough."""
-    if hits and hits[0].confidence >= ANSWER and hits[0].card.overrides:
-        return hits[0].card
+    if not hits or not hits[0].card.overrides:
+        return None
+    top = hits[0]
+    if top.confidence >= (PERSONAL_ANSWER if top.card.personal else ANSWER):
+        return top.card
     return None
 
 

@@ -28,7 +28,11 @@ class Lexicon:
     asks_place: tuple[str, ...]
     asks_time: tuple[str, ...]
     asks_practical: tuple[str, ...]
+    practical_aspects: dict[str, tuple[str, ...]]
+    """A practical aspect (座位, 午餐 …) and the words that ask for it or say it."""
     asks_count: tuple[str, ...]
+    asks_particular: dict[str, tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]]
+    """A particular (年份 …): the words asking for it, and patterns of an answer saying it."""
     asks_specifics: tuple[str, ...]
     asks_list: tuple[str, ...]
     asks_definition: tuple[str, ...]
@@ -52,8 +56,31 @@ class Lexicon:
     vague_event_kinds: frozenset[str]
     """Kinds that narrow nothing (活动, 好玩): any event is one."""
     video_platforms: tuple[str, ...]
+    world_topics: tuple[str, ...]
+    """Subjects of everyday life (天气, 彩票): a question with one and nothing of the campaign
+    is not the campaign's."""
     colloquial: tuple[tuple[str, str], ...]
     """Dialect and chat words and their standard forms, longest first."""
+
+    def particulars_unsaid(self, question: str, answer: str) -> list[str]:
+        """The particulars a question asks for that an answer does not say."""
+        return [
+            name
+            for name, (asks, said) in self.asks_particular.items()
+            if any(w in question for w in asks) and not any(r.search(answer) for r in said)
+        ]
+
+    def aspect_forms(self, word: str) -> tuple[str, ...]:
+        """The words that say a practical aspect: its own forms, or just the word."""
+        return self.practical_aspects.get(word, (word,))
+
+    def practical_in(self, text: str) -> list[str]:
+        """The practical aspects a question asks about, each once (午饭 → 午餐)."""
+        found = [w for w in self.asks_practical if w in text]
+        for name, forms in self.practical_aspects.items():
+            if name not in found and any(f in text for f in forms if len(f) > 1):
+                found.append(name)
+        return found
 
     def standardize(self, text: str) -> str:
         """Replace dialect and chat words (没得 → 没有, 啥子 → 什么)."""
@@ -69,6 +96,7 @@ class Lexicon:
         words.update(
             self.asks_place, self.asks_time, self.asks_practical, self.asks_count, self.asks_yesno
         )
+        words.update(f for forms in self.practical_aspects.values() for f in forms if len(f) > 1)
         return frozenset(words)
 
     def cue_score(self, intent: str, text: str) -> float:
@@ -120,7 +148,18 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         asks_place=words("asks_place"),
         asks_time=words("asks_time"),
         asks_practical=words("asks_practical"),
+        practical_aspects={
+            normalize(str(k)): tuple(normalize(str(f)) for f in (k, *v))
+            for k, v in (data.get("practical_aspects") or {}).items()
+        },
         asks_count=words("asks_count"),
+        asks_particular={
+            str(name): (
+                tuple(normalize(str(w)) for w in spec["ask"]),
+                tuple(re.compile(str(r)) for r in spec["said"]),
+            )
+            for name, spec in (data.get("asks_particular") or {}).items()
+        },
         asks_specifics=words("asks_specifics"),
         asks_list=words("asks_list"),
         asks_definition=words("asks_definition"),
@@ -139,6 +178,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         event_kinds=frozenset(words("event_kinds")),
         vague_event_kinds=frozenset(words("vague_event_kinds")),
         video_platforms=words("video_platforms"),
+        world_topics=words("world_topics"),
         colloquial=tuple(
             sorted(
                 ((normalize(str(k)), normalize(str(v))) for k, v in data["colloquial"].items()),

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from content import wording as W
 from content.knowledge import Knowledge
 from content.lexicon import Lexicon
-from content.models import Activity, Event, Faq
+from content.models import Activity, Event, Faq, Venue
 from content.understanding import Parsed
 
 MAX_LISTED_EVENTS = 12
@@ -31,6 +31,25 @@ class Reply:
     event it does not hold): no card may stand in for it as a guess."""
 
 
+_YEAR = re.compile(r"(?<![\d〔\[(（])(20\d\d)年")
+"""A year asked about (2025年); not a document's number (〔2024〕)."""
+_PARTICULAR_INTENTS = frozenset(
+    {
+        "dates",
+        "countdown",
+        "activities",
+        "creators",
+        "reporting",
+        "documents",
+        "platform",
+        "theme",
+        "organizers",
+        "overview",
+        "content_areas",
+        "work_requirements",
+        "guiding",
+    }
+)
 _NOTED_INTENTS = frozenset({"activities", "creators", "reporting", "documents", "platform"})
 
 
@@ -65,7 +84,11 @@ class ReplyBase(ABC):
 
     @abstractmethod
     def on_event_detail(self, p: Parsed) -> Reply:
-        """One named event's card (events)."""
+        """One named event's card, else the named venue's (events)."""
+
+    @abstractmethod
+    def named_venue(self, p: Parsed) -> Venue | None:
+        """The venue a question names (events)."""
 
     @abstractmethod
     def event_lines(self, events: list[Event], *, detail: bool = False) -> str:
@@ -152,9 +175,27 @@ class ReplyBase(ABC):
                 reply = Reply(
                     f"{reply.text}\n{note}", reply.intent, reply.sources, reply.suggestions
                 )
+        if reply.intent in _PARTICULAR_INTENTS:
+            reply = self._say_unsaid(p, reply)
         if not reply.suggestions and reply.intent in W.RELATED:
             reply = replace(reply, suggestions=self.related(reply.intent))
         return reply
+
+    def _say_unsaid(self, p: Parsed, reply: Reply) -> Reply:
+        """What the question asks that the answer found does not say: another year than the
+        campaign's (2025年科普日), or a particular (哪年, 哪个城市, 会怎么样)."""
+        year = self.c.start.year
+        other = [y for y in _YEAR.findall(p.text) if int(y) != year]
+        lines = [reply.text]
+        if other and str(year) not in p.text:
+            lines.insert(0, W.OTHER_YEAR.format(year=year, asked=other[0]))
+        unsaid = self.lexicon.particulars_unsaid(p.text, reply.text)
+        if unsaid and not any(word in reply.text for word in W.NOT_ANNOUNCED_WORDS):
+            what = W.LIST_SEP.join(unsaid)
+            lines.append(W.PARTICULAR_UNSAID.format(what=what, contact=self.contact_text()))
+        if len(lines) == 1:
+            return reply
+        return replace(reply, text="\n".join(lines))
 
     def related(self, intent: str) -> tuple[str, ...]:
         """Up to three questions people ask next after one of this intent."""

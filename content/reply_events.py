@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from content import wording as W
 from content.dates import PART_HOURS, DateRange
@@ -161,6 +161,8 @@ class EventReplies(ReplyBase):
                 events = [e for e in events if fits.get(e.id)] + [
                     e for e in events if e.id not in fits
                 ]
+        if p.upcoming:  # 接下来还有哪些: not what already ended today
+            events = [e for e in events if e.all_day or _ends_at(e) > self.now]
         if p.part_of_day:  # 今晚, 下午: events starting in that part of the day
             low, high = PART_HOURS[p.part_of_day]
             events = [
@@ -308,9 +310,8 @@ class EventReplies(ReplyBase):
     def on_event_detail(self, p: Parsed) -> Reply:
         ident = p.strong_event
         if ident is None:
-            venue_id = p.first("venue")
-            venue = self.k.get(Venue, venue_id)
-            if isinstance(venue, Venue):
+            venue = self.named_venue(p)
+            if venue is not None:
                 return self.venue_detail(venue, p)
             return self.on_retrieval(p)
         event = self.k.get(Event, ident)
@@ -328,6 +329,12 @@ class EventReplies(ReplyBase):
         ):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
+        venue = self._venue_of(event)
+        if venue is not None and venue.description and p.asks_practical:
+            said = normalize(venue.description)
+            forms = [f for w in p.asks_practical for f in self.lexicon.aspect_forms(w)]
+            if any(f in said for f in forms):  # 要带啥: the venue says 请带厚外套
+                lines.append(W.EVENT_FIELD.format(label="场馆说明", value=venue.description))
         rules, unsaid = self._practical_answers(event, p.asks_practical)
         unsaid += self._unsaid_aspects(event, p)
         lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
@@ -363,22 +370,30 @@ class EventReplies(ReplyBase):
         ]
 
     def _practical_answers(self, event: Event, asked: list[str]) -> tuple[list[Faq], list[str]]:
-        """For each practical word asked (免费, 预约 …): said in the event's own text, or by
-        an organizer's FAQ rule for every event (所有活动免费), or not said at all."""
-        said = normalize(" ".join(filter(None, (event.description, event.title))))
+        """For each practical aspect asked (免费, 座位 …): said in the event's or its venue's
+        own text, or by an organizer's FAQ rule for every event (所有活动免费), or not said."""
+        venue = self._venue_of(event)
+        texts = (event.description, event.title, venue.description if venue else None)
+        return self._aspects_said(normalize(" ".join(filter(None, texts))), asked)
+
+    def _venue_of(self, event: Event) -> Venue | None:
+        return next((v for v in self.k.venues if v.name == event.venue), None)
+
+    def _aspects_said(self, said: str, asked: list[str]) -> tuple[list[Faq], list[str]]:
         rules: list[Faq] = []
         unsaid: list[str] = []
         for word in asked:
+            forms = self.lexicon.aspect_forms(word)
             rule = next(
                 (
                     f
                     for f in self.k.faqs
                     if f.id in self.k.organizer_faqs
-                    and (word in _keywords(f) or word in normalize(f.question))
+                    and any(w in _keywords(f) or w in normalize(f.question) for w in forms)
                 ),
                 None,
             )
-            same = (word, *(_keywords(rule) if rule else ()))
+            same = (*forms, *(_keywords(rule) if rule else ()))
             if any(w in said for w in same):
                 continue  # the event's own description answers it
             if rule is not None:
@@ -400,8 +415,16 @@ class EventReplies(ReplyBase):
         ):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
-        if (p.asks_time or "开放" in p.text) and not v.hours:
-            lines.append(W.EVENT_NO_PRACTICAL.format(what="开放时间", contact=self.contact_text()))
+        rules, unsaid = self._aspects_said(normalize(v.description or ""), p.asks_practical)
+        if (p.asks_time or "开放" in p.text or "开门" in p.text) and not v.hours:
+            unsaid.insert(0, "开放时间")
+        lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
+        if unsaid:
+            lines.append(
+                W.EVENT_NO_PRACTICAL.format(
+                    what=W.LIST_SEP.join(unsaid), contact=self.contact_text()
+                )
+            )
         events = [e for e in self.k.events if e.venue == v.name]
         if events:
             lines.append(W.ACTIVITY_EVENTS + "\n" + self.event_lines(events))
@@ -409,9 +432,20 @@ class EventReplies(ReplyBase):
             "\n".join(lines), "venues", v.id, *(e.id for e in events[:MAX_LISTED_EVENTS])
         )
 
-    def on_venues(self, p: Parsed) -> Reply:
+    def named_venue(self, p: Parsed) -> Venue | None:
+        """The venue a question names, by its alias or by most of its name (酉阳县科技馆)."""
         venue = self.k.get(Venue, p.first("venue"))
         if isinstance(venue, Venue):
+            return venue
+        top = p.doc_hits[0] if p.doc_hits else None
+        if top is not None and top.kind == "venue" and top.coverage >= RETRIEVAL_MIN_COVERAGE:
+            found = self.k.get(Venue, top.id)
+            return found if isinstance(found, Venue) else None
+        return None
+
+    def on_venues(self, p: Parsed) -> Reply:
+        venue = self.named_venue(p)
+        if venue is not None:
             return self.venue_detail(venue, p)
         if not self.k.venues:
             return self.on_retrieval(p)
@@ -423,6 +457,10 @@ class EventReplies(ReplyBase):
             "venues",
             *(v.id for v in self.k.venues[:30]),
         )
+
+
+def _ends_at(e: Event) -> datetime:
+    return e.end or e.start
 
 
 def _keywords(faq: Faq) -> tuple[str, ...]:

@@ -43,6 +43,12 @@ class NoticeReplies(ReplyBase):
             text = W.DATES_START.format(**f)
         else:
             text = W.DATES_RANGE.format(**f)
+        if any(w in t for w in W.ASKS_WEEKDAY):  # 星期几开始: the days of the week too
+            text += "\n" + W.DATES_WEEKDAYS.format(
+                **f,
+                start_weekday=W.WEEKDAYS[self.c.start.weekday()],
+                end_weekday=W.WEEKDAYS[self.c.end.weekday()],
+            )
         if self.c.period_note:
             text += "\n" + self.c.period_note
         return self.reply(text, "dates", self.c.id)
@@ -220,6 +226,10 @@ class NoticeReplies(ReplyBase):
             first = W.REPORT_DEADLINE.format(what=r.what, deadline=deadline)
         elif any(w in t for w in ("谁", "哪些单位", "哪些", "单位")):
             first = W.REPORT_WHO.format(who=who)
+        if p.asks_yesno:  # 我们是市级科普基地，也要交吗: the asker's unit among those who report
+            unit = next((u for u in r.who if normalize(u) in t), None)
+            if unit is not None:
+                first = W.REPORT_UNIT_YES.format(unit=unit, what=r.what)
         full = W.REPORT_FULL.format(
             what=r.what, deadline=deadline, formats=formats, email=r.email, who=who
         )
@@ -367,11 +377,11 @@ class NoticeReplies(ReplyBase):
         )
 
     def on_practical(self, p: Parsed) -> Reply:
+        if p.strong_event or self.named_venue(p):  # the event's or venue's own text first
+            return self.on_event_detail(p)
         faq = self.best_faq(p)
         if faq is not None:
             return self.reply(faq.answer, "faq", faq.id)
-        if p.strong_event:
-            return self.on_event_detail(p)
         what = W.LIST_SEP.join(p.asks_practical) + "等信息"
         return self.reply(
             W.PRACTICAL_UNKNOWN.format(what=what, contact=self.contact_text()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -67,6 +68,8 @@ class Parsed:
     after it ('中秋放假想带娃去')."""
     unknown_words: list[str] = field(default_factory=list)
     """Topic words no document of the store contains: the question is about something else."""
+    foreign_words: list[str] = field(default_factory=list)
+    """Unknown words the bot's features do not use either."""
     part_of_day: str | None = None
     upcoming: bool = False
     asks_existence: bool = False
@@ -77,6 +80,8 @@ class Parsed:
     event_hits: list[Hit] = field(default_factory=list)
     doc_hits: list[Hit] = field(default_factory=list)
     intent: str = "fallback"
+    off_topic: bool = False
+    """About another subject than the campaign: no card or FAQ answers it either."""
     also_intent: str | None = None
     """A second fact the question asks for (主题和指导思想), answered after the first."""
 
@@ -169,8 +174,15 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
     return None
 
 
-def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyzer) -> Parsed:
-    """Read a question against the knowledge snapshot and decide its intent."""
+def parse_question(
+    question: str,
+    now: datetime,
+    k: Knowledge,
+    analyzer: Analyzer,
+    known_elsewhere: Callable[[str], bool] | None = None,
+) -> Parsed:
+    """Read a question against the knowledge snapshot and decide its intent;
+    `known_elsewhere`: words the bot knows outside the store (its features' cards)."""
     lex = analyzer.lexicon
     text = lex.standardize(normalize(question))
     for filler in lex.fillers:
@@ -208,7 +220,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
         scores={name: lex.cue_score(name, text) for name in lex.intent_cues},
         asks_place=any(w in text.replace("哪些", "") for w in lex.asks_place),  # 在哪些平台
         asks_time=any(w in text for w in lex.asks_time),
-        asks_practical=[w for w in lex.asks_practical if w in text],
+        asks_practical=lex.practical_in(text),
         asks_count=any(w in text for w in lex.asks_count),
         asks_specifics=any(w in text for w in lex.asks_specifics),
         asks_yesno=any(w in text for w in lex.asks_yesno)
@@ -227,7 +239,7 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
             if len(w) >= 2
             and w not in asking
             and w not in audience_words
-            and not any(ch.isdigit() for ch in w)
+            and (not any(ch.isdigit() for ch in w) or _latin_name(w))
         ]
 
     parsed.topic_words = topic_of(topic_text)
@@ -263,10 +275,18 @@ def parse_question(question: str, now: datetime, k: Knowledge, analyzer: Analyze
             and not k.event_index.idf(w)
             and not any(w in c for c in lex.campaign_words)
         ]
+        parsed.foreign_words = [
+            w for w in parsed.unknown_words if not (known_elsewhere and known_elsewhere(w))
+        ]
         parsed.strong_event = _strong_event(parsed, k)
         _rank_mentions(parsed)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
+
+
+def _latin_name(word: str) -> bool:
+    """A latin name with a number in it (iphone16, gpt4): a topic, not a number."""
+    return word.isascii() and sum(ch.isalpha() for ch in word) >= 2
 
 
 def _is_only(text: str, words: tuple[str, ...]) -> bool:
@@ -291,8 +311,22 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         return "help"
     if p.mentions.get("contact"):
         return "contacts"
+    anchored = (
+        bool(p.mentions or p.strong_event)
+        or (p.dates is not None and not p.dates.relative)
+        or any(w in p.text for w in (*lex.campaign_words, *lex.event_kinds, *lex.video_platforms))
+        or max((v for n, v in s.items() if n != "contacts"), default=0) >= 2.5
+    )
+    known = [w for w in p.topic_words if w not in p.unknown_words]
+    if not anchored and p.foreign_words and not known:
+        p.off_topic = True
+        return "fallback"  # mostly words no text of the store has: another subject
+    if not anchored and any(w in p.text for w in lex.world_topics):
+        p.off_topic = True
+        return "fallback"  # the weather, lottery, prices of things: not the campaign's
     asks_mail = "邮箱" in p.text or "邮件" in p.text or "email" in p.text
-    if s.get("contacts", 0) >= 2.5 and not asks_mail:
+    contacts_cue = s.get("contacts", 0)
+    if contacts_cue >= 2.5 and not asks_mail and (contacts_cue >= 3 or not p.asks_practical):
         return "contacts"
     about_campaign = _names_campaign(p, k)
     evidence = (
@@ -303,7 +337,6 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         or any(w in p.text for w in lex.video_platforms)
         or max(s.values(), default=0) >= 2.5
     )
-    known = [w for w in p.topic_words if w not in p.unknown_words]
     if p.unknown_words and not evidence and len(p.unknown_words) >= len(known):
         return "fallback"  # the question is about something the store does not know
     if (

@@ -23,6 +23,8 @@ OVERVIEW = (
 
 DATES_RANGE = "{short}重点活动集中在{start}至{end}开展，共{days}天。"
 DATES_START = "{short}从{start}开始，重点活动集中在{start_md}至{end_md}，共{days}天。"
+ASKS_WEEKDAY = ("星期几", "周几", "礼拜几", "星期多少")
+DATES_WEEKDAYS = "{start_md}是{start_weekday}，{end_md}是{end_weekday}。"
 DATES_END = "{short}重点活动到{end}结束（{start_md}至{end_md}，共{days}天）。"
 DATES_IN_RANGE = "是的，{day}在{short}重点活动期间（{start_md}至{end_md}）。"
 DATES_OUT_OF_RANGE = "{day}不在{short}重点活动期间；重点活动集中在{start_md}至{end_md}。"
@@ -101,6 +103,7 @@ CREATORS_PLATFORM_NO = "通知列出的{hashtag}话题平台是{platforms}；{pl
 REPORT_DEADLINE = "{what}的报送截止时间：{deadline}。"
 REPORT_EMAIL = "{what}请报送至电子邮箱 {email}。"
 REPORT_FORMATS = "{what}需提交{formats}。"
+REPORT_UNIT_YES = "需要。{unit}在报送单位之列，要报送{what}。"
 REPORT_WHO = "需要报送的单位：{who}。"
 REPORT_FULL = "{what}：{deadline}，以{formats}报送至 {email}。报送单位：{who}。"
 
@@ -126,6 +129,8 @@ WORK_REQUIREMENTS = "工作要求：\n{lines}"
 CONTENT_AREAS = "活动内容有{count}个方面：\n{lines}"
 
 SPECIFICS = "具体名单和安排"
+PARTICULAR_UNSAID = "通知未说明{what}，以上是通知里相关的内容。如需了解，请咨询{contact}。"
+OTHER_YEAR = "通知只公布了{year}年的安排，{asked}年的尚未公布。"
 NOT_ANNOUNCED_WORDS = ("未公布", "没有说明", "暂未", "尚未")
 PRACTICAL_UNKNOWN = "通知没有说明{what}。如需了解，请咨询{contact}。"
 

@@ -77,7 +77,7 @@ def test_the_gate_orders_answer_ask_back_and_fallback() -> None:
 def test_a_middle_confidence_asks_back_with_at_most_three_cards(
     notice_answerer: Answerer,
 ) -> None:
-    answer = notice_answerer.answer("作品链接怎么交", NOW)
+    answer = notice_answerer.answer("作品交了怎么看", NOW)  # mine, or the showcase
     assert answer.intent == "clarify"
     assert 1 <= len(answer.suggestions) <= 3
     assert answer.suggestions[0] in answer.text

@@ -51,8 +51,9 @@ def test_shared_development_set(
 # First blind runs: holdout 82% (notice) / 84% (events); blind2 84% / 84%;
 # blind3 80% / 81%; blind4 (286 questions, features, personal and English included) 76.1% /
 # 77.5%, confidently wrong 10.3%. Failures were fixed by general changes, never by special
-# cases.
-BLIND_SETS = ["qa-holdout", "qa-blind2", "qa-blind3", "qa-blind4"]
+# cases. blind5 (328 questions, its own event list) first ran at 87.9% overall (notice 88.6%,
+# events 87.5%), 8.9% confidently wrong.
+BLIND_SETS = ["qa-holdout", "qa-blind2", "qa-blind3", "qa-blind4", "qa-blind5"]
 BLIND_THRESHOLDS: dict[str, float] = {}
 """Per-set exceptions to the 97%: none since blind4 reached 97.2% (notice) / 98.2% (events)
 with the general changes of issue 21 (93.6% / 91.7% with the answer cards alone)."""
