@@ -3,6 +3,7 @@ and an Application built by `build_application` on top of them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -169,8 +170,8 @@ def page_fetcher() -> PageFetcher:
     return OfflineFetcher()
 
 
-@pytest.fixture
-async def app(
+@contextlib.asynccontextmanager
+async def _running(
     settings: Settings,
     bot_api: FakeBotAPI,
     clock: Clock,
@@ -178,7 +179,8 @@ async def app(
     page_fetcher: PageFetcher,
     fake_time: FakeTime,
 ) -> AsyncIterator[Application]:
-    """The real Application, initialized against the fake Bot API."""
+    """A real Application, built with the test settings and initialized against the fake
+    Bot API; its engine is disposed of afterwards."""
     application = build_application(
         settings,
         request=bot_api.request(),
@@ -192,6 +194,22 @@ async def app(
     async with application:
         yield application
     services_from(application.bot_data).engine.dispose()
+
+
+@pytest.fixture
+async def app(
+    settings: Settings,
+    bot_api: FakeBotAPI,
+    clock: Clock,
+    answerer: Answerer,
+    page_fetcher: PageFetcher,
+    fake_time: FakeTime,
+) -> AsyncIterator[Application]:
+    """The real Application, initialized against the fake Bot API."""
+    async with _running(
+        settings, bot_api, clock, answerer, page_fetcher, fake_time
+    ) as application:
+        yield application
 
 
 @pytest.fixture
@@ -206,19 +224,10 @@ async def other_app(
 ) -> AsyncIterator[Application]:
     """A second Application on the same store and fake Bot API: another process of the bot
     behind the load balancer (nothing in memory is shared with `app`)."""
-    application = build_application(
-        settings,
-        request=bot_api.request(),
-        get_updates_request=bot_api.request(),
-        clock=clock,
-        answerer=answerer,
-        fetcher=page_fetcher,
-        monotonic=fake_time.monotonic,
-        sleep=fake_time.sleep,
-    )
-    async with application:
+    async with _running(
+        settings, bot_api, clock, answerer, page_fetcher, fake_time
+    ) as application:
         yield application
-    services_from(application.bot_data).engine.dispose()
 
 
 @pytest.fixture
