@@ -13,8 +13,6 @@ from collections.abc import Callable
 from datetime import time as dt_time
 from datetime import timedelta
 
-import tornado.netutil
-import tornado.web
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
@@ -39,7 +37,7 @@ from bot.outreach.reminders import Cadence, Reminders
 from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
 from bot.personal import PersonalAnswers, card_settings
-from bot.runtime.http import QuietApplication, http_server
+from bot.public import DEFAULT_WEB_PORT, PublicServer
 from bot.runtime.leadership import Leadership
 from bot.runtime.lease import Lease
 from bot.runtime.logs import redact_secret
@@ -52,7 +50,6 @@ from bot.telegram.bot_api import AiohttpRequest
 from bot.telegram.delivery import TelegramSender
 from bot.telegram.update_order import PerUserOrder
 from bot.telegram.update_queue import AckAfterKept, DurableQueue, OrphanSweeper
-from bot.telegram.webhook import HEALTH_PATH, HealthHandler, check_health
 from content.answers import Answerer
 from handlers.telegram import (
     admin,
@@ -70,15 +67,12 @@ from handlers.telegram import (
     teach,
 )
 from handlers.telegram.conversations import FlowRouter
-from handlers.web.routes import not_found, web_routes
-from handlers.wechat.endpoint import WeChatConfig, wechat_routes
 from scheduler.wiring import schedule_jobs
 
 log = logging.getLogger(__name__)
 
 PUBLIC_SERVER_KEY = "public_server"
 """bot_data key of the web chat's server, when `kepubot run` serves it (KEPUBOT_WEB_PORT)."""
-DEFAULT_WEB_PORT = 8080
 ORPHANS_KEY = "orphan_updates"
 """bot_data key of the sweeper that handles updates a dead process kept (bot.telegram.update_queue)."""
 
@@ -238,52 +232,6 @@ def build_services(
             dt_time.fromisoformat(settings.organizer_report_time),
         ),
     )
-
-
-def build_public_app(services: Services) -> tornado.web.Application:
-    """The channels Telegram cannot reach: the web chat, WeChat's /wechat when its token is
-    set, and /healthz."""
-    settings = services.settings
-    routes = web_routes(services)
-    if settings.wechat_enabled:
-        routes += wechat_routes(services, wechat_config(settings))
-    probe = functools.partial(check_health, services.engine, None)
-    routes.append((HEALTH_PATH, HealthHandler, {"probe": probe}))
-    return QuietApplication(routes, **not_found(services))
-
-
-def wechat_config(settings: Settings) -> WeChatConfig:
-    """The Official Account's settings (safe mode needs the appid with the AES key)."""
-    assert settings.wechat_token is not None
-    aes_key = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None
-    if aes_key is not None and not settings.wechat_appid:
-        raise SettingsError("KEPUBOT_WECHAT_APPID: not set; safe mode (an AES key) needs it")
-    token = settings.wechat_token.get_secret_value()
-    redact_secret(token)
-    if aes_key is not None:
-        redact_secret(aes_key)
-    return WeChatConfig(token=token, appid=settings.wechat_appid, aes_key=aes_key)
-
-
-class PublicServer:
-    """The web chat's HTTP server (with its limits) on `listen`:`port` (0: any free port)."""
-
-    def __init__(self, services: Services, listen: str, port: int) -> None:
-        self._server = http_server(build_public_app(services))
-        self._listen = listen
-        self._port = port
-        self.port: int | None = None
-
-    def start(self) -> None:
-        """Listen (from the event loop that serves it)."""
-        sockets = tornado.netutil.bind_sockets(self._port, address=self._listen)
-        self.port = int(sockets[0].getsockname()[1])
-        self._server.add_sockets(sockets)
-        log.info("web chat on http://%s:%s/chat", self._listen, self.port)
-
-    async def stop(self) -> None:
-        self._server.stop()
-        await self._server.close_all_connections()
 
 
 async def serve_public(

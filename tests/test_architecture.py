@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "content", "handlers", "scheduler")
-ENTRY_POINTS = {"bot/app.py", "bot/cli.py", "bot/chat.py"}
+ENTRY_POINTS = {"bot/app.py", "bot/cli.py", "bot/chat.py", "bot/public.py"}
 """The composition root and the entry points: they wire every layer together."""
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import PublicServer, build_application, serve_public
+from bot.app import build_application, serve_public
 from bot.chat import BANNER
+from bot.public import PublicServer
 from bot.services import services_from
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.local_api import FakeBotAPI
@@ -84,7 +85,7 @@ async def test_run_serves_the_web_chat_beside_telegram_when_its_port_is_set(
 
 
 def test_safe_mode_without_an_appid_is_a_clear_error(settings: Settings) -> None:
-    from bot.app import wechat_config
+    from bot.public import wechat_config
 
     broken = load_settings(
         database_url=settings.database_url,

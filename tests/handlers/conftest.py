@@ -9,7 +9,7 @@ import httpx
 import pytest
 from telegram.ext import Application
 
-from bot.app import PublicServer
+from bot.public import PublicServer
 from bot.services import Services, services_from
 
 SESSION = "test-session-0123456789abcdef"

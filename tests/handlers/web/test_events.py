@@ -8,9 +8,10 @@ from datetime import datetime
 import httpx
 import pytest
 
-from bot.app import PublicServer, build_services
+from bot.app import build_services
 from bot.clock import fixed_clock
 from bot.organizers.imports import import_path
+from bot.public import PublicServer
 from bot.services import Services
 from bot.settings import Settings
 from content.db import create_db_engine
