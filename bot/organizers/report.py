@@ -25,6 +25,7 @@ from bot.organizers.charts import chart_figures, chart_font, render_chart
 from bot.organizers.faqs import FaqBook
 from bot.organizers.stats import campaign_stats, format_stats
 from bot.outreach.outbox import Outbox, Part, png_part, text_parts
+from bot.outreach.reminders import organizer_recipients
 from bot.outreach.subscriptions import Subscriptions
 from bot.people import People
 from bot.store.models import AskedQuestion, Submission, Subscription
@@ -127,14 +128,7 @@ class OrganizerReport:
         key = f"{REPORT_KIND}:{today}"
         if now < due or self._outbox.queued(key):
             return 0
-        recipients = tuple(
-            dict.fromkeys(
-                [
-                    *self._people.organizers(),
-                    *(s.user_id for s in self._subscriptions.active() if "organizers" in s.topics),
-                ]
-            )
-        )
+        recipients = organizer_recipients(self._people, self._subscriptions)
         if not recipients:
             return 0
         result = self._outbox.enqueue(

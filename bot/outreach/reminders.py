@@ -91,6 +91,14 @@ def in_quiet_hours(moment: datetime) -> bool:
     return not QUIET_END <= clock < QUIET_START
 
 
+def organizer_recipients(people: People, subscriptions: Subscriptions) -> tuple[int, ...]:
+    """Who gets organizers' messages (deadline reminders, the daily report): every organizer
+    and every subscriber of 组织者事项, each once."""
+    organizers = people.organizers()
+    followers = (s.user_id for s in subscriptions.active() if "organizers" in s.topics)
+    return tuple(dict.fromkeys([*organizers, *followers]))
+
+
 class Reminders:
     """Plans the digests, creator prompts and deadline reminders, and queues the due ones."""
 
@@ -258,14 +266,7 @@ class Reminders:
         requirements = [req for req in requirements if keys[req.id] not in queued_keys]
         if not requirements:
             return []
-        recipients = tuple(
-            dict.fromkeys(
-                [
-                    *self._people.organizers(),
-                    *(s.user_id for s in self._subscriptions.active() if "organizers" in s.topics),
-                ]
-            )
-        )
+        recipients = organizer_recipients(self._people, self._subscriptions)
         if not recipients:
             return []
         return [
