@@ -7,6 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from bot import messages
+from bot.creators.categories import CATEGORIES
 from bot.outreach.subscriptions import TOPICS, Subscriptions
 from bot.store.models import DEFAULT_DIGEST_TIME
 
@@ -19,7 +20,7 @@ LISTED_SUBMISSIONS = 5
 
 def card_settings() -> dict[str, object]:
     """The bot's defaults that the engine's feature cards name."""
-    return {"digest_time": DEFAULT_DIGEST_TIME}
+    return {"digest_time": DEFAULT_DIGEST_TIME, "categories": "、".join(CATEGORIES)}
 
 
 class PersonalAnswers:

@@ -137,7 +137,8 @@ class QuestionService:
         channel: Channel,
         now: datetime,
     ) -> None:
-        """Count the question for statistics; keep its text only when it went unanswered.
+        """Count the question for statistics; keep its text only when the store did not say
+        what was asked (see `Answer.unsaid`).
 
         Written by the group commit without waiting for it: the answer does not depend on it.
         """
@@ -148,7 +149,7 @@ class QuestionService:
             "channel": channel.value,
         }
         unanswered: dict[str, Any] | None = None
-        if not answer.answered:
+        if answer.unsaid:
             user_hash = self.user_hash(user_id) if user_id is not None else None
             unanswered = {
                 "text": question[:MAX_RECORDED_CHARS],

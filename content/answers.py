@@ -48,6 +48,12 @@ class Answer:
     def answered(self) -> bool:
         return self.intent != "fallback"
 
+    @property
+    def unsaid(self) -> bool:
+        """Nothing of the store says what was asked: a fallback, or a practical question
+        (门票, 宠物 …) the notice does not answer. Organizers see these to add an FAQ."""
+        return not self.answered or self.intent == "practical"
+
 
 class Answerer:
     """Answers questions from an in-memory snapshot of the store (thread-safe reads).

@@ -188,7 +188,7 @@ class CardIndex:
 
     def rank(self, text: str, limit: int = 3) -> list[CardHit]:
         """The best cards for a normalized question, most confident first."""
-        query = set(self._grams(self._strip(text)))
+        query = sorted(set(self._grams(self._strip(text))))  # sorted: sums the same each run
         if not query:
             return []
         q_weight = sum(self._weight(g) for g in query)

@@ -29,7 +29,9 @@ class Lexicon:
     asks_time: tuple[str, ...]
     asks_practical: tuple[str, ...]
     practical_aspects: dict[str, tuple[str, ...]]
-    """A practical aspect (座位, 午餐 …) and the words that ask for it or say it."""
+    """A practical aspect (座位, 午餐 …) and the words that ask for it (and say it)."""
+    practical_said: dict[str, tuple[str, ...]]
+    """Aspects said in other words than asked (几岁 is said as 7-12岁): those words."""
     asks_count: tuple[str, ...]
     asks_particular: dict[str, tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]]
     """A particular (年份 …): the words asking for it, and patterns of an answer saying it."""
@@ -72,7 +74,7 @@ class Lexicon:
 
     def aspect_forms(self, word: str) -> tuple[str, ...]:
         """The words that say a practical aspect: its own forms, or just the word."""
-        return self.practical_aspects.get(word, (word,))
+        return self.practical_said.get(word) or self.practical_aspects.get(word, (word,))
 
     def practical_in(self, text: str) -> list[str]:
         """The practical aspects a question asks about, each once (午饭 → 午餐)."""
@@ -142,6 +144,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     def words(key: str) -> tuple[str, ...]:
         return tuple(normalize(str(w)) for w in data.get(key, []))
 
+    aspects = data.get("practical_aspects") or {}
+
     return Lexicon(
         intent_cues=intents,
         campaign_words=words("campaign_words"),
@@ -149,8 +153,15 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         asks_time=words("asks_time"),
         asks_practical=words("asks_practical"),
         practical_aspects={
-            normalize(str(k)): tuple(normalize(str(f)) for f in (k, *v))
-            for k, v in (data.get("practical_aspects") or {}).items()
+            normalize(str(k)): tuple(
+                normalize(str(f)) for f in (k, *(v["ask"] if isinstance(v, dict) else v))
+            )
+            for k, v in aspects.items()
+        },
+        practical_said={
+            normalize(str(k)): tuple(normalize(str(f)) for f in v["said"])
+            for k, v in aspects.items()
+            if isinstance(v, dict)
         },
         asks_count=words("asks_count"),
         asks_particular={

@@ -48,6 +48,7 @@ _PARTICULAR_INTENTS = frozenset(
         "content_areas",
         "work_requirements",
         "guiding",
+        "contacts",
     }
 )
 _NOTED_INTENTS = frozenset({"activities", "creators", "reporting", "documents", "platform"})

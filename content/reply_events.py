@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
@@ -22,6 +23,9 @@ from content.reply_base import (
 )
 from content.text import normalize
 from content.understanding import Parsed
+
+HOURS_WORDS = ("开放", "开门", "关门", "闭馆", "开馆", "营业", "几点")
+"""Words that ask a venue's or an all-day event's daily hours."""
 
 
 class EventReplies(ReplyBase):
@@ -330,6 +334,9 @@ class EventReplies(ReplyBase):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
         venue = self._venue_of(event)
+        asks_hours = event.all_day and (p.asks_time or _asks_hours(p.text))
+        if asks_hours and venue is not None and venue.hours:  # 几点开放: the venue's hours
+            lines.append(W.EVENT_FIELD.format(label="场馆开放时间", value=venue.hours))
         if venue is not None and venue.description and p.asks_practical:
             said = normalize(venue.description)
             forms = [f for w in p.asks_practical for f in self.lexicon.aspect_forms(w)]
@@ -337,6 +344,9 @@ class EventReplies(ReplyBase):
                 lines.append(W.EVENT_FIELD.format(label="场馆说明", value=venue.description))
         rules, unsaid = self._practical_answers(event, p.asks_practical)
         unsaid += self._unsaid_aspects(event, p)
+        hours_said = re.search(r"\d{1,2}[:：]\d\d", event.description or "")
+        if asks_hours and not (venue is not None and venue.hours) and not hours_said:
+            unsaid.insert(0, W.DAILY_HOURS)
         lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
         if unsaid:
             lines.append(
@@ -373,13 +383,23 @@ class EventReplies(ReplyBase):
         """For each practical aspect asked (免费, 座位 …): said in the event's or its venue's
         own text, or by an organizer's FAQ rule for every event (所有活动免费), or not said."""
         venue = self._venue_of(event)
-        texts = (event.description, event.title, venue.description if venue else None)
-        return self._aspects_said(normalize(" ".join(filter(None, texts))), asked)
+        texts = (
+            event.description,
+            event.title,
+            event.audience,
+            venue.description if venue else None,
+        )
+        subject = {event.title, event.venue or "", venue.name if venue else ""}
+        return self._aspects_said(normalize(" ".join(filter(None, texts))), asked, subject)
 
     def _venue_of(self, event: Event) -> Venue | None:
         return next((v for v in self.k.venues if v.name == event.venue), None)
 
-    def _aspects_said(self, said: str, asked: list[str]) -> tuple[list[Faq], list[str]]:
+    def _aspects_said(
+        self, said: str, asked: list[str], subject: set[str]
+    ) -> tuple[list[Faq], list[str]]:
+        """`subject`: the names of what is asked about (an event, its venue); an organizer's
+        FAQ that names another event or venue is not a rule for this one."""
         rules: list[Faq] = []
         unsaid: list[str] = []
         for word in asked:
@@ -390,6 +410,7 @@ class EventReplies(ReplyBase):
                     for f in self.k.faqs
                     if f.id in self.k.organizer_faqs
                     and any(w in _keywords(f) or w in normalize(f.question) for w in forms)
+                    and self._faq_applies(f, subject)
                 ),
                 None,
             )
@@ -403,6 +424,14 @@ class EventReplies(ReplyBase):
                 unsaid.append(word)
         return rules, unsaid
 
+    def _faq_applies(self, faq: Faq, subject: set[str]) -> bool:
+        """An FAQ applies to every event unless it names a venue or an event; then only to
+        that one."""
+        question = normalize(faq.question)
+        named = {v.name for v in self.k.venues if normalize(v.name) in question}
+        named |= {e.title for e in self.k.events if normalize(e.title) in question}
+        return not named or bool(named & subject)
+
     # -- venues ----------------------------------------------------------------------------
     def venue_detail(self, v: Venue, p: Parsed) -> Reply:
         lines = [v.name]
@@ -415,9 +444,11 @@ class EventReplies(ReplyBase):
         ):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
-        rules, unsaid = self._aspects_said(normalize(v.description or ""), p.asks_practical)
-        if (p.asks_time or "开放" in p.text or "开门" in p.text) and not v.hours:
-            unsaid.insert(0, "开放时间")
+        rules, unsaid = self._aspects_said(
+            normalize(v.description or ""), p.asks_practical, {v.name}
+        )
+        if (p.asks_time or _asks_hours(p.text)) and not v.hours:
+            unsaid.insert(0, W.DAILY_HOURS)
         lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
         if unsaid:
             lines.append(
@@ -447,6 +478,14 @@ class EventReplies(ReplyBase):
         venue = self.named_venue(p)
         if venue is not None:
             return self.venue_detail(venue, p)
+        hits = p.event_hits
+        if (
+            hits
+            and hits[0].coverage >= 0.6
+            and (len(hits) == 1 or hits[0].score >= 2 * hits[1].score)
+        ):
+            # 农民版画展几点开门: one event named, asked for its hours (its venue's)
+            return self.on_event_detail(replace(p, strong_event=hits[0].id))
         if not self.k.venues:
             return self.on_retrieval(p)
         lines = "\n".join(
@@ -457,6 +496,10 @@ class EventReplies(ReplyBase):
             "venues",
             *(v.id for v in self.k.venues[:30]),
         )
+
+
+def _asks_hours(text: str) -> bool:
+    return any(w in text for w in HOURS_WORDS)
 
 
 def _ends_at(e: Event) -> datetime:

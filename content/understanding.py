@@ -112,6 +112,20 @@ def _scan_aliases(text: str, k: Knowledge) -> tuple[dict[str, list[str]], str]:
     return mentions, topic
 
 
+_AREA_CODE = re.compile(r"(?<!\d)0\d{2,3}(?!\d)")
+
+
+def _scan_area_codes(text: str, k: Knowledge, mentions: dict[str, list[str]]) -> None:
+    """A telephone area code alone (北京那个010的号码) names the contacts whose numbers have it."""
+    for code in _AREA_CODE.findall(text):
+        for contact in k.contacts:
+            digits = ("".join(ch for ch in p if ch.isdigit()) for p in contact.phones)
+            if any(d.startswith(code) and len(d) > len(code) + 6 for d in digits):
+                found = mentions.setdefault("contact_phone", [])
+                if contact.id not in found:
+                    found.append(contact.id)
+
+
 def _rank_mentions(p: Parsed) -> None:
     """Order mentioned activities by how well the whole question matches each."""
     found = p.mentions.get("activity")
@@ -192,6 +206,7 @@ def parse_question(
         text = k.fixer.fix(text, analyzer.segmenter.knows, analyzer.segmenter.tokens)
     ctx = DateContext.for_campaign(now.astimezone(k.tz), k.campaign.start)
     mentions, unnamed = _scan_aliases(text, k)  # unnamed: without places' names
+    _scan_area_codes(text, k, mentions)
     date_text = text
     for alias, kind, _ident in k.aliases:
         if kind == "document" and alias in date_text:  # 〔2024〕28号 is a file number
@@ -240,6 +255,7 @@ def parse_question(
             and w not in asking
             and w not in audience_words
             and (not any(ch.isdigit() for ch in w) or _latin_name(w))
+            and not _MONTH_WORD.fullmatch(w)
         ]
 
     parsed.topic_words = topic_of(topic_text)
@@ -275,6 +291,11 @@ def parse_question(
             and not k.event_index.idf(w)
             and not any(w in c for c in lex.campaign_words)
         ]
+        found = _events_by_characters(parsed, k)
+        if found:
+            parsed.event_hits = found + [h for h in parsed.event_hits if h not in found]
+            known_now = {w for w in parsed.unknown_words if _spelled_in(w, found, k)}
+            parsed.unknown_words = [w for w in parsed.unknown_words if w not in known_now]
         parsed.foreign_words = [
             w for w in parsed.unknown_words if not (known_elsewhere and known_elsewhere(w))
         ]
@@ -282,6 +303,42 @@ def parse_question(
         _rank_mentions(parsed)
     parsed.intent = decide_intent(parsed, k, lex)
     return parsed
+
+
+_MONTH_WORD = re.compile(r"[一二三四五六七八九十]{1,2}月(?:份)?")
+CHARACTER_MATCHES = 3
+"""At most this many events found by a word's characters; more is no finding."""
+
+
+def _events_by_characters(p: Parsed, k: Knowledge) -> list[Hit]:
+    """Events found by the characters of a word no text has (养猪 in 生猪养殖技术培训), when
+    the words found nothing: every character of each such word is in the event's texts."""
+    if any(h.coverage >= 0.5 for h in p.event_hits) or p.mentions.get("venue"):
+        return []
+    words = [w for w in p.unknown_words if 2 <= len(w) <= 4 and w in p.event_topic]
+    if not words or not k.events:
+        return []
+    titles = {e.id: normalize(e.title) for e in k.events}
+    found = [
+        e.id
+        for e in k.events
+        if all(all(ch in titles[e.id] for ch in w) for w in words)
+        and all(_rare(ch, k) for w in words for ch in w)
+    ]
+    if not found or len(found) > CHARACTER_MATCHES:
+        return []
+    return [Hit(ident, "event", 10.0 / len(found), 1.0) for ident in found]
+
+
+def _rare(ch: str, k: Knowledge) -> bool:
+    """A character few events' texts have (猪, 龙), not one most have (开, 科)."""
+    having = sum(1 for text in k.event_text.values() if ch in text)
+    return having <= max(2, len(k.event_text) // 8)
+
+
+def _spelled_in(word: str, events: list[Hit] | list[str], k: Knowledge) -> bool:
+    ids = [e if isinstance(e, str) else e.id for e in events]
+    return any(all(ch in k.event_text.get(i, "") for ch in word) for i in ids)
 
 
 def _latin_name(word: str) -> bool:
@@ -354,10 +411,18 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         return "event_detail"
     if s.get("countdown", 0) >= 2.5:
         return "countdown"
+    if (
+        p.dates is not None
+        and p.dates.relative
+        and p.dates.start == p.dates.end
+        and any(w in p.text for w in ("最后一天", "第一天", "头一天"))
+        and not p.strong_event
+    ):
+        return "countdown"  # 今天是重点活动最后一天吗: where today stands in the campaign
 
     has_slot = p.dates is not None or any(p.mentions.get(kind) for kind in EVENT_SLOT_KINDS)
     names_kind = any(kind in p.text for kind in lex.event_kinds)
-    if has_slot and (s.get("events", 0) >= 0.5 or names_kind or _bare_slot_question(p)):
+    if has_slot and (s.get("events", 0) >= 0.5 or names_kind or _bare_slot_question(p, lex)):
         s["events"] = s.get("events", 0) + 3
     if p.audiences and s.get("events", 0) >= 1:
         s["events"] += 1
@@ -374,6 +439,9 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["events"] = s.get("events", 0) + 2  # 有没有天文观测活动
     if p.asks_time and "重点活动" in p.text and not p.mentions.get("activity") and not has_slot:
         s["dates"] = s.get("dates", 0) + 1.5  # 重点活动从几号搞到几号
+    if _asks_campaign_time(p, k, lex) and has_slot and p.dates is None:
+        # 我娃读三年级，住涪陵，重点活动好久开始: the place is who asks, not what
+        return "dates"
     topic_event = p.event_hits and p.event_hits[0].coverage >= 0.6
     if topic_event and s.get("events", 0) >= 0.5 and not p.mentions.get("activity"):
         s["events"] += 2
@@ -405,14 +473,24 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     top_doc = p.doc_hits[0] if p.doc_hits else None
     if top_doc and top_doc.kind == "activity" and top_doc.coverage >= 0.8 and not has_slot:
         s["activities"] = s.get("activities", 0) + 2
+    reports_when = p.asks_time and s.get("reporting", 0) >= SURE_CUE
     if (
         p.mentions.get("activity")
         and asks_logistics
+        and not reports_when  # 园区科协的总结哪天前报: the report's deadline, not the action
         and (s.get("dates", 0) < 2 or not _about_campaign(p, k))
     ):
         s["activities"] += 2
     if p.asks_practical:
         s["practical"] = 3.5
+        if (
+            p.foreign_words
+            and len(p.foreign_words) == len(p.topic_words)
+            and not (p.strong_event or p.mentions)
+            and max((v for n, v in s.items() if n not in ("dates", "practical")), default=0)
+            < SURE_CUE
+        ):
+            s["practical"] = 9.0  # 科普日期间地铁免费吗: a practical of a thing the store lacks
     faq_hit = next((h for h in p.doc_hits[:1] if h.kind == "faq"), None)
     if (
         faq_hit
@@ -466,9 +544,20 @@ def _quotes_part_of(question: str, text: str) -> bool:
     )
 
 
-def _bare_slot_question(p: Parsed) -> bool:
-    """'9月17日呢' / '渝中区' alone: a slot with nothing else asked."""
-    return not p.words or all(w in ("呢", "活动") for w in p.words)
+def _bare_slot_question(p: Parsed, lex: Lexicon) -> bool:
+    """'9月17日呢' / '渝中区' / '酉阳搞啥子' alone: a slot with nothing else asked."""
+    slots = " ".join(v for kind in EVENT_SLOT_KINDS for v in p.mentions.get(kind, []))
+    return all(w in ("呢", "活动", *lex.light_verbs) or w in slots for w in p.words)
+
+
+def _asks_campaign_time(p: Parsed, k: Knowledge, lex: Lexicon) -> bool:
+    """When the campaign (or its key activities) starts or ends, whatever else is said."""
+    if not p.asks_time or p.mentions.get("activity") or p.strong_event or p.asks_existence:
+        return False
+    if any(h.coverage >= 0.6 for h in p.event_hits[:1]):
+        return False
+    named = _names_campaign(p, k) or "重点活动" in p.text
+    return named and any(w in p.text for w in ("开始", "结束", "开幕", "闭幕", "截止"))
 
 
 def _names_campaign(p: Parsed, k: Knowledge) -> bool:

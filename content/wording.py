@@ -196,4 +196,5 @@ WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日"
 ORGANIZER_CARD = "{name}的全称是{full_name}，是本次活动的{count}家主办单位之一。"
 ASK_BACK = "我不太确定你想问的是哪一项。你可以换个说法，或直接问下面的某个问题：\n{lines}"
 ASK_BACK_ONE = "你可能想问“{title}”\n{text}"
-FULL_NAME_WORDS = ("全称", "全名", "全写", "完整名称")
+DAILY_HOURS = "每日开放时间"
+FULL_NAME_WORDS = ("全称", "全名", "全写", "完整名称", "简称", "缩写")

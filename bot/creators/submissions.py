@@ -20,6 +20,7 @@ from sqlmodel import Session, col, delete, select
 
 from bot.channels import Channel
 from bot.clock import Clock
+from bot.creators.categories import CATEGORIES, OTHER_CATEGORY
 from bot.creators.fetcher import FetchFailed, PageFetcher, PageInfo, page_info
 from bot.creators.links import (
     MAX_LINKS_PER_MESSAGE,
@@ -37,8 +38,6 @@ from content.models import Campaign
 
 log = logging.getLogger(__name__)
 
-CATEGORIES: tuple[str, ...] = ("健康", "航天", "人工智能", "农业", "防灾", "其他")
-OTHER_CATEGORY = CATEGORIES[-1]
 FALLBACK_HASHTAG = "#千万IP创科普#"
 MAX_TITLE_CHARS = 200
 MAX_REASON_CHARS = 500

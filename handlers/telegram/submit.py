@@ -30,9 +30,10 @@ from telegram.ext import (
 )
 
 from bot import messages
+from bot.creators.categories import CATEGORIES
 from bot.creators.links import looks_like_links
 from bot.creators.replies import accepts_text, results_text, short_link
-from bot.creators.submissions import CATEGORIES, Outcome, SubmissionResult
+from bot.creators.submissions import Outcome, SubmissionResult
 from bot.flows import Flow
 from bot.formatting import escape
 from bot.services import Services, services_from

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bot.clock import fixed_clock
 from bot.services import QuestionService, ensure_salt
 from bot.store.group_commit import GroupCommit
-from content.answers import Answer
+from content.answers import Answer, Answerer
 from content.models import UnansweredQuestion
 from tests.conftest import NOW
 
@@ -110,3 +110,14 @@ async def test_ask_async_reads_the_store_off_the_loop_only(writer: GroupCommit) 
 
 def test_each_test_gets_its_own_database(db_url: str, template_db: Path) -> None:
     assert db_url != f"sqlite:///{template_db}"
+
+
+def test_a_practical_question_the_store_does_not_answer_is_kept_for_organizers(
+    writer: GroupCommit, answerer: Answerer
+) -> None:
+    service = QuestionService(
+        writer.engine, answerer, fixed_clock(NOW), salt=b"pepper", writer=writer
+    )
+    answer = service.ask("科普日期间地铁免费吗")
+    assert answer.answered and "没有说明" in answer.text  # an honest answer, not a fallback
+    assert [r.text for r in service.unanswered()] == ["科普日期间地铁免费吗"]
