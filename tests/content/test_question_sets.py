@@ -56,8 +56,19 @@ def test_shared_development_set(
 # after the fixes blind5 led to, first ran at 91.7% (notice 92.1%, events 91.3%), 5.6%
 # confidently wrong; after general fixes (details read where they are said, FAQ rules kept to
 # what they name, events found by a word's characters, slots as context) 99.8%.
-BLIND_SETS = ["qa-holdout", "qa-blind2", "qa-blind3", "qa-blind4", "qa-blind5", "qa-blind6"]
-BLIND_THRESHOLDS: dict[str, float] = {}
+# blind7 (275 questions, its own event list: 29 events, 11 venues, 4 FAQs in 20 districts),
+# written after those fixes, first ran at 90.2% (notice 90.6%, events 89.8%), 8.3%
+# confidently wrong; event and detail categories 77/84 (91.7%).
+BLIND_SETS = [
+    "qa-holdout",
+    "qa-blind2",
+    "qa-blind3",
+    "qa-blind4",
+    "qa-blind5",
+    "qa-blind6",
+    "qa-blind7",
+]
+BLIND_THRESHOLDS: dict[str, float] = {"qa-blind7": 0.89}
 """Per-set exceptions to the 97% (none now): a new set is kept at its first-run level until
 its failures are worked on."""
 
