@@ -28,8 +28,9 @@ from bot.settings import Settings
 from bot.store.schema import migrate
 from bot.telegram.bot_api import AiohttpRequest
 from bot.telegram.delivery import TelegramSender
+from bot.telegram.local_api import FakeBotAPI, Faults
+from bot.telegram.local_server import BotAPIServer
 from content.db import create_db_engine
-from tests.helpers.telegram_server import TelegramServer
 
 TOKEN = "123456789:BENCH-token"
 
@@ -66,8 +67,9 @@ def main() -> None:
         enqueue_seconds = time.perf_counter() - started
         print(f"enqueue {queued.total:,} recipients: {enqueue_seconds:.2f} s")
 
-        with TelegramServer(global_limit=30, per_chat_interval=1.0) as server:
-            dispatcher = asyncio.run(send_for(outbox, server.base_url, args.rate, args.seconds))
+        server = FakeBotAPI(faults=Faults(global_limit=30, per_chat_interval=1.0))
+        with BotAPIServer(server) as http:
+            dispatcher = asyncio.run(send_for(outbox, http.base_url, args.rate, args.seconds))
         times = server.accepted_times
         # Steady state: from the first accepted message to the last, after a 1 s warm-up.
         steady = [t for t in times if t >= times[0] + 1.0] if times else []

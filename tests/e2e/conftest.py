@@ -1,4 +1,4 @@
-"""Fixtures of the end-to-end tests: a Bot API stand-in over real HTTP."""
+"""Fixtures of the end-to-end tests: the fake Bot API, served over real HTTP."""
 
 from __future__ import annotations
 
@@ -6,12 +6,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers.http_bot_api import HttpBotAPI
+from bot.telegram.local_api import FakeBotAPI
+from bot.telegram.local_server import BotAPIServer
 
 
 @pytest.fixture
-def api(request: pytest.FixtureRequest) -> Iterator[HttpBotAPI]:
-    """The stand-in, for the token the test module names as TOKEN."""
-    server = HttpBotAPI(request.module.TOKEN)
-    yield server
-    server.stop()
+def api(request: pytest.FixtureRequest) -> Iterator[FakeBotAPI]:
+    """The fake, for the token the test module names as TOKEN."""
+    fake = FakeBotAPI(token=request.module.TOKEN)
+    yield fake
+    fake.check()  # any call to a method the fake does not know fails the test
+
+
+@pytest.fixture
+def bot_api_url(api: FakeBotAPI) -> Iterator[str]:
+    """`api` on 127.0.0.1: the KEPUBOT_TELEGRAM_BASE_URL of the bot's processes."""
+    with BotAPIServer(api) as server:
+        yield server.base_url

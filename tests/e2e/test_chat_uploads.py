@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.http_bot_api import HttpBotAPI
+from bot.telegram.local_api import FakeBotAPI
 
 TOKEN = "4242:E2E-uploads-token-that-must-not-be-logged"
 ORGANIZER = 7001
@@ -33,11 +33,11 @@ CSV_EVENTS = (
 )
 
 
-def _start_bot(api: HttpBotAPI, db_url: str, cwd: Path, cache: Path, **extra: str) -> Any:
+def _start_bot(base_url: str, db_url: str, cwd: Path, cache: Path, **extra: str) -> Any:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
-        "KEPUBOT_TELEGRAM_BASE_URL": api.start(),
+        "KEPUBOT_TELEGRAM_BASE_URL": base_url,
         "KEPUBOT_DATABASE_URL": db_url,
         "KEPUBOT_JIEBA_CACHE_DIR": str(cache),
         "KEPUBOT_ADMIN_IDS": str(ORGANIZER),
@@ -66,7 +66,7 @@ def stop() -> Iterator[list[subprocess.Popen[bytes]]]:
             process.stdout.close()
 
 
-def _import(api: HttpBotAPI, name: str, content: str) -> str:
+def _import(api: FakeBotAPI, name: str, content: str) -> str:
     """Upload a file, press 确认导入 under its preview; the edited preview's text."""
     count = len(api.sent)
     api.send_document(name, content.encode("utf-8"), user_id=ORGANIZER)
@@ -80,7 +80,7 @@ def _import(api: HttpBotAPI, name: str, content: str) -> str:
     return str(api.edits[-1]["text"])
 
 
-def _ask(api: HttpBotAPI, question: str) -> str:
+def _ask(api: FakeBotAPI, question: str) -> str:
     count = len(api.sent)
     api.send_text(question, user_id=ORGANIZER)
     return str(api.wait_for_replies(count + 1)[count]["text"])
@@ -88,7 +88,8 @@ def _ask(api: HttpBotAPI, question: str) -> str:
 
 @pytest.mark.parametrize("local_mode", [False, True], ids=["file-url", "local-mode"])
 def test_uploaded_yaml_and_csv_are_imported_through_the_configured_server(
-    api: HttpBotAPI,
+    api: FakeBotAPI,
+    bot_api_url: str,
     db_url: str,
     tmp_path: Path,
     jieba_cache: Path,
@@ -100,7 +101,7 @@ def test_uploaded_yaml_and_csv_are_imported_through_the_configured_server(
         api.local_dir = tmp_path / "bot-api-files"
         api.local_dir.mkdir()
         extra["KEPUBOT_TELEGRAM_LOCAL_MODE"] = "true"
-    stop.append(_start_bot(api, db_url, tmp_path, jieba_cache, **extra))
+    stop.append(_start_bot(bot_api_url, db_url, tmp_path, jieba_cache, **extra))
 
     assert "已导入" in _import(api, "events.yaml", YAML_EVENTS)
     assert "永川区科技馆" in _ask(api, "机器人编程体验营在哪里举办")
@@ -114,4 +115,4 @@ def test_uploaded_yaml_and_csv_are_imported_through_the_configured_server(
     else:
         yaml, csv = "documents/events.yaml", "documents/events.csv"
         assert api.downloads == [yaml, yaml, csv, csv]
-    assert api.calls.count("getFile") == 4
+    assert api.methods.count("getFile") == 4

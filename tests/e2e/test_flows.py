@@ -26,10 +26,10 @@ from bot import messages
 from bot.clock import system_clock
 from bot.outreach.subscriptions import Subscriptions
 from bot.store.models import Broadcast, Submission
+from bot.telegram.local_api import FakeBotAPI
 from content.db import create_db_engine
 from handlers.telegram import broadcast
 from tests.conftest import TZ
-from tests.helpers.http_bot_api import HttpBotAPI
 from tests.helpers.ports import free_port
 
 TOKEN = "4545:E2E-flows-token-that-must-not-be-logged"
@@ -106,10 +106,10 @@ class Bot:
 
 
 @pytest.fixture
-def bots(api: HttpBotAPI, db_url: str, tmp_path: Path, jieba_cache: Path) -> Iterator[list[Bot]]:
-    base_url = api.start()  # one Bot API for every process
+def bots(bot_api_url: str, db_url: str, tmp_path: Path, jieba_cache: Path) -> Iterator[list[Bot]]:
     count = 2 if SHARED_STORE else 1
-    started = [Bot(base_url, db_url, tmp_path, jieba_cache) for _ in range(count)]
+    # One Bot API for every process.
+    started = [Bot(bot_api_url, db_url, tmp_path, jieba_cache) for _ in range(count)]
     for bot in started:
         bot.start()
     yield started
@@ -133,7 +133,7 @@ def _data(message: dict[str, Any], label: str) -> str:
 class Chat:
     """One user's side of the chat: every step waits for the bot's answer to the last one."""
 
-    def __init__(self, api: HttpBotAPI, user_id: int) -> None:
+    def __init__(self, api: FakeBotAPI, user_id: int) -> None:
         self.api = api
         self.user_id = user_id
 
@@ -162,7 +162,7 @@ class Chat:
 
 @pytest.mark.slow
 def test_flows_alternate_processes_and_survive_a_restart(
-    api: HttpBotAPI, bots: list[Bot], db_url: str
+    api: FakeBotAPI, bots: list[Bot], db_url: str
 ) -> None:
     engine = create_db_engine(db_url)
     subscriptions = Subscriptions(engine, system_clock(TZ))
@@ -212,7 +212,7 @@ def test_flows_alternate_processes_and_survive_a_restart(
 
 
 def test_a_flood_spread_over_the_processes_is_cut_at_one_limit(
-    api: HttpBotAPI, bots: list[Bot]
+    api: FakeBotAPI, bots: list[Bot]
 ) -> None:
     flooder = Chat(api, FLOODER)
     for number in range(3 * FLOOD_LIMIT):

@@ -29,9 +29,9 @@ from sqlalchemy import func, select
 from bot.clock import fixed_clock
 from bot.outreach.subscriptions import Subscriptions
 from bot.store.models import OutboxMessage, ProcessedUpdate, Submission
+from bot.telegram.local_api import FakeBotAPI
 from content.db import create_db_engine
 from tests.conftest import TZ
-from tests.helpers.http_bot_api import HttpBotAPI
 
 TOKEN = "4242:E2E-kill-token"
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -42,13 +42,12 @@ DIGEST_MORNING = datetime(2024, 9, 16, 9, 0, 30, tzinfo=TZ)
 
 @pytest.fixture
 def start_bot(
-    api: HttpBotAPI, db_url: str, tmp_path: Path, jieba_cache: Path
+    bot_api_url: str, db_url: str, tmp_path: Path, jieba_cache: Path
 ) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    base_url = api.start()
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
-        "KEPUBOT_TELEGRAM_BASE_URL": base_url,
+        "KEPUBOT_TELEGRAM_BASE_URL": bot_api_url,
         "KEPUBOT_DATABASE_URL": db_url,
         "KEPUBOT_JIEBA_CACHE_DIR": str(jieba_cache),
         "KEPUBOT_BROADCAST_RATE": "30",
@@ -91,7 +90,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     assert process.wait(timeout=30) == 0
 
 
-def _settled(api: HttpBotAPI, db_url: str) -> Callable[[], bool]:
+def _settled(api: FakeBotAPI, db_url: str) -> Callable[[], bool]:
     """True once every update is confirmed and started, and no reply came for a second."""
     seen = {"count": -1, "since": time.monotonic()}
     engine = create_db_engine(db_url)
@@ -110,7 +109,7 @@ def _settled(api: HttpBotAPI, db_url: str) -> Callable[[], bool]:
             seen["count"], seen["since"] = count, time.monotonic()
             return False
         quiet = time.monotonic() - seen["since"] > 1.0
-        return quiet and not api.updates and kept_not_started() == 0
+        return quiet and not api.pending_updates and kept_not_started() == 0
 
     return check
 
@@ -122,7 +121,7 @@ def _bilibili(rng: random.Random) -> str:
 
 
 def test_kills_during_a_burst_of_submissions(
-    api: HttpBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
+    api: FakeBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
 ) -> None:
     rng = random.Random(20240915)
     links: dict[int, str] = {}  # each run's new videos, by the creator who sent them first
@@ -177,7 +176,7 @@ QUESTIONS = ("科普日什么时候开始", "主题是什么", "有哪些重点�
 
 
 def test_kills_during_a_burst_of_questions(
-    api: HttpBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
+    api: FakeBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
 ) -> None:
     """The outside probe: 200 users x 3 questions, SIGKILL mid-burst, restart; 180 of 600
     were never answered. Now every question is answered, a few twice, none three times;
@@ -230,7 +229,7 @@ def test_kills_during_a_burst_of_questions(
 
 
 def test_kills_during_the_daily_digest_run(
-    api: HttpBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
+    api: FakeBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
 ) -> None:
     rng = random.Random(20240916)
     api.send_delay = 0.01

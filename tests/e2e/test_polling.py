@@ -11,21 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.http_bot_api import HttpBotAPI
+from bot.telegram.local_api import FakeBotAPI
 
 TOKEN = "4242:E2E-token-that-must-not-be-logged"
 
 
 @pytest.fixture
 def bot_process(
-    api: HttpBotAPI, db_url: str, tmp_path: Path, jieba_cache: Path
+    bot_api_url: str, db_url: str, tmp_path: Path, jieba_cache: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    base_url = api.start()
     cli = Path(sys.executable).with_name("kepubot")
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
-        "KEPUBOT_TELEGRAM_BASE_URL": base_url,
+        "KEPUBOT_TELEGRAM_BASE_URL": bot_api_url,
         "KEPUBOT_DATABASE_URL": db_url,
         "KEPUBOT_JIEBA_CACHE_DIR": str(jieba_cache),
         "KEPUBOT_LOG_LEVEL": "DEBUG",
@@ -44,7 +43,7 @@ def bot_process(
 
 
 def test_questions_over_long_polling(
-    api: HttpBotAPI, bot_process: subprocess.Popen[bytes]
+    api: FakeBotAPI, bot_process: subprocess.Popen[bytes]
 ) -> None:
     api.send_text("/start")
     api.send_text("科普日什么时候开始")
@@ -55,7 +54,7 @@ def test_questions_over_long_polling(
     assert "9月15日" in texts[1]
     assert "没有这方面的信息" in texts[2]
     assert all(r.get("parse_mode") == "HTML" for r in replies)
-    assert "setMyCommands" in api.calls
+    assert "setMyCommands" in api.methods
 
     bot_process.send_signal(signal.SIGINT)
     output, _ = bot_process.communicate(timeout=20)

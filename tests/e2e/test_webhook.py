@@ -21,9 +21,9 @@ from sqlmodel import Session, select
 
 from bot.outreach.outbox import Outbox, text_parts
 from bot.store.models import OutboxMessage
+from bot.telegram.local_api import FakeBotAPI
 from content.db import create_db_engine
 from tests.helpers.dispatch_worker import _utc_now
-from tests.helpers.http_bot_api import HttpBotAPI
 from tests.helpers.ports import free_port
 
 TOKEN = "4343:E2E-webhook-token-that-must-not-be-logged"
@@ -38,7 +38,7 @@ def port() -> int:
 
 @pytest.fixture
 def start_bot(
-    api: HttpBotAPI, db_url: str, tmp_path: Path, jieba_cache: Path, port: int
+    bot_api_url: str, db_url: str, tmp_path: Path, jieba_cache: Path, port: int
 ) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     processes: list[subprocess.Popen[bytes]] = []
 
@@ -46,7 +46,7 @@ def start_bot(
         env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
-            "KEPUBOT_TELEGRAM_BASE_URL": api.start(),
+            "KEPUBOT_TELEGRAM_BASE_URL": bot_api_url,
             "KEPUBOT_DATABASE_URL": db_url,
             "KEPUBOT_JIEBA_CACHE_DIR": str(jieba_cache),
             "KEPUBOT_LOG_LEVEL": "DEBUG",
@@ -103,7 +103,7 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> str:
 
 
 def test_updates_over_the_webhook_need_the_secret(
-    api: HttpBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], port: int
+    api: FakeBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], port: int
 ) -> None:
     bot = start_bot(KEPUBOT_LOG_FORMAT="json")
     health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
@@ -140,7 +140,7 @@ def outbox_statuses(engine: Engine) -> Counter[str]:
 
 @pytest.mark.slow
 def test_sigterm_mid_broadcast_leaves_no_row_sending(
-    api: HttpBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
+    api: FakeBotAPI, start_bot: Callable[..., subprocess.Popen[bytes]], db_url: str
 ) -> None:
     engine = create_db_engine(db_url)
     chats = list(range(50_001, 50_201))

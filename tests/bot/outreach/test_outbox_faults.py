@@ -18,9 +18,10 @@ from sqlmodel import Session, select
 from bot.outreach.outbox import Outbox, text_parts
 from bot.store.models import OutboxMessage
 from bot.store.schema import migrate
+from bot.telegram.local_api import FakeBotAPI, Faults
+from bot.telegram.local_server import BotAPIServer
 from content.db import create_db_engine
 from tests.helpers.dispatch_worker import _utc_now, drain
-from tests.helpers.telegram_server import Faults, TelegramServer
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -54,19 +55,21 @@ async def test_2000_recipients_with_faults_get_exactly_one_message(
         drop_after_record=set(chats[7:2000:89]),
         server_errors={chat: 2 for chat in chats[11:2000:83]},
         migrated={chat: -chat for chat in chats[13:2000:211]},
+        # Besides its limits, the server answers 429 to every 300th message (with a short
+        # retry_after so the test stays quick; Telegram's are whole seconds).
+        global_limit=800,
+        per_chat_interval=0.9,
+        retry_after=0.2,
+        throttle_every=300,
     )
     two_parts = {"parts": text_parts("第一部分") + text_parts("第二部分")}
     recipients = [(chat, two_parts) if chat % 50 == 0 else chat for chat in chats]
     queued = Outbox(engine, _utc_now).enqueue("broadcast", recipients, {"parts": text_parts("x")})
     assert queued.total == 2000
 
-    # Besides its limits, the server answers 429 to every 300th message (with a short
-    # retry_after so the test stays quick; Telegram's are whole seconds).
-    server = TelegramServer(
-        global_limit=800, per_chat_interval=0.9, retry_after=0.2, throttle_every=300, faults=faults
-    )
-    with server:
-        dispatcher = await drain(db_url, server.base_url, rate=1000)
+    server = FakeBotAPI(faults=faults)
+    with BotAPIServer(server) as http:
+        dispatcher = await drain(db_url, http.base_url, rate=1000)
 
     final = statuses(engine)
     unreachable = faults.forbidden | faults.not_found
@@ -94,8 +97,10 @@ def test_a_killed_dispatcher_resumes_without_duplicates(engine: Engine, db_url: 
     command = [sys.executable, "-m", "tests.helpers.dispatch_worker", db_url]
     rng = random.Random(2024)
     kills = 0
-    with TelegramServer(global_limit=1000, faults=Faults(forbidden=forbidden)) as server:
-        command += [server.base_url, "1000"]
+    limits = Faults(forbidden=forbidden, global_limit=1000, per_chat_interval=0.9)
+    server = FakeBotAPI(faults=limits)
+    with BotAPIServer(server) as http:
+        command += [http.base_url, "1000"]
         for _ in range(3):
             target = server.total + rng.randint(20, 150)
             process = subprocess.Popen(command, env=env, cwd=ROOT)
