@@ -141,7 +141,10 @@ def build_services(
     engine = open_store(settings)
     if answerer is None:
         answerer = Answerer(
-            engine, tz=settings.tz, cache_dir=settings.jieba_cache_dir, settings=card_settings()
+            engine,
+            tz=settings.tz,
+            cache_dir=settings.jieba_cache_dir,
+            settings=card_settings(settings),
         )
     salt_setting = settings.user_hash_salt.get_secret_value() if settings.user_hash_salt else None
     link_rules = LinkRules.from_hosts(settings.video_hosts)

@@ -124,7 +124,7 @@ def ask(now: datetime | None, as_json: bool, question: tuple[str, ...]) -> None:
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=tz)
     answerer = Answerer(
-        engine, tz=tz, cache_dir=settings.jieba_cache_dir, settings=card_settings()
+        engine, tz=tz, cache_dir=settings.jieba_cache_dir, settings=card_settings(settings)
     )
     answerer.warm_up()
     for number, text in enumerate(_questions(question)):

@@ -13,14 +13,22 @@ from bot.store.models import DEFAULT_DIGEST_TIME
 
 if TYPE_CHECKING:  # the submission service pulls in the link fetcher: not for `kepubot ask`
     from bot.creators.submissions import SubmissionService
+    from bot.settings import Settings
 
 PERSONAL_PREFIX = "personal_"
 LISTED_SUBMISSIONS = 5
 
 
-def card_settings() -> dict[str, object]:
-    """The bot's defaults that the engine's feature cards name."""
-    return {"digest_time": DEFAULT_DIGEST_TIME, "categories": "、".join(CATEGORIES)}
+def card_settings(settings: Settings | None = None) -> dict[str, object]:
+    """The bot's defaults and settings that the engine's feature cards name."""
+    values: dict[str, object] = {
+        "digest_time": DEFAULT_DIGEST_TIME,
+        "categories": "、".join(CATEGORIES),
+    }
+    if settings is not None:
+        values["deadline_days"] = "、".join(str(d) for d in settings.deadline_reminder_days)
+        values["deadline_time"] = settings.deadline_reminder_time
+    return values
 
 
 class PersonalAnswers:

@@ -145,7 +145,7 @@ class QuestionService:
         asked = {
             "asked_at": now,
             "intent": answer.intent,
-            "answered": answer.answered,
+            "answered": not answer.unsaid,  # as the unanswered list counts it
             "channel": channel.value,
         }
         unanswered: dict[str, Any] | None = None

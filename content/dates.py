@@ -296,6 +296,8 @@ def _weekday(text: str, ctx: DateContext) -> _Found:
     if not match:
         return None
     day = _week_monday(match["which"], ctx.today) + timedelta(days=_WEEKDAYS[match["wd"]])
+    if not match["which"] and day < ctx.today:
+        day += timedelta(days=7)  # 周一能去吗 on a Tuesday: the coming Monday, not yesterday
     return DateRange(day, day, relative=True), match.span()
 
 

@@ -82,7 +82,8 @@ class CardSet:
         events = [
             normalize(" ".join((e.title, e.venue or "", e.description or ""))) for e in k.events
         ]
-        return cls(CardIndex(cards, background, words=words), "\n".join([*background, *events]))
+        index = CardIndex(cards, background, words=words)
+        return cls(index, "\n".join([*background, *events]))
 
     def knows(self, word: str) -> bool:
         """A word of the store's texts or of the cards' examples."""

@@ -97,11 +97,12 @@ class EventReplies(ReplyBase):
             return self.reply(text, "events", self.c.id)
         districts, venues, citywide = self._event_filters(p)
         rng = self._window(p)
-        topic = self._topic_events(p, narrowed=bool(rng or districts or venues or citywide))
+        narrowed = bool(rng or districts or venues or citywide or p.audiences)
+        topic = self._topic_events(p, narrowed=narrowed)
         events = self._matching(p, rng, districts, venues, citywide, topic)
         scope = self._scope(p, rng, districts, venues, citywide)
         if topic is not None:  # what narrowed the list is said: none for 量子 is not none at all
-            words = self._topic_words(p, narrowed=bool(rng or districts or venues or citywide))
+            words = self._topic_words(p, narrowed=narrowed)
             shown = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
             scope += W.EVENTS_ABOUT.format(words=W.LIST_SEP.join(shown))  # 机器人, not 机器
         if events:
@@ -191,7 +192,10 @@ class EventReplies(ReplyBase):
     def _topic_words(self, p: Parsed, *, narrowed: bool) -> list[str]:
         kinds = self.kinds if narrowed else frozenset()
         campaign = self.lexicon.campaign_words
-        return [w for w in p.event_topic if w not in kinds and w not in campaign]
+        # Once a slot narrows the list, a word no text has (种地 in 种地的农民有啥活动) is how
+        # the asker says it, not a topic to find none of.
+        unknown = set(p.unknown_words) if narrowed else set()
+        return [w for w in p.event_topic if w not in kinds and w not in {*campaign, *unknown}]
 
     def _scope(
         self,
@@ -444,9 +448,9 @@ class EventReplies(ReplyBase):
         ):
             if value:
                 lines.append(W.EVENT_FIELD.format(label=label, value=value))
-        rules, unsaid = self._aspects_said(
-            normalize(v.description or ""), p.asks_practical, {v.name}
-        )
+        events = [e for e in self.k.events if e.venue == v.name]
+        said = " ".join([v.description or "", *(e.description or "" for e in events)])
+        rules, unsaid = self._aspects_said(normalize(said), p.asks_practical, {v.name})
         if (p.asks_time or _asks_hours(p.text)) and not v.hours:
             unsaid.insert(0, W.DAILY_HOURS)
         lines += [W.EVENT_RULE.format(answer=faq.answer) for faq in rules]
@@ -456,7 +460,6 @@ class EventReplies(ReplyBase):
                     what=W.LIST_SEP.join(unsaid), contact=self.contact_text()
                 )
             )
-        events = [e for e in self.k.events if e.venue == v.name]
         if events:
             lines.append(W.ACTIVITY_EVENTS + "\n" + self.event_lines(events))
         return self.reply(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from content import wording as W
@@ -116,6 +117,18 @@ class NoticeReplies(ReplyBase):
             for o in (self.k.get(Organizer, i) for i in p.mentions.get("organizer", []))
             if isinstance(o, Organizer)
         ]
+        national = self._national_lead()
+        if national and national in p.text:  # 中国科协: the national campaign's, not ours
+            basis = next(d for d in self.k.documents if d.role == "basis")
+            text = W.ORG_NATIONAL.format(
+                lead=national,
+                issuer=basis.issuer,
+                number=basis.number,
+                campaign=self.c.name,
+                count=count,
+                first=orgs[0].name if orgs else "",
+            )
+            return self.reply(text, "organizers", basis.id, *ids)
         masked = p.text
         for alias, kind, _ident in self.k.aliases:
             if kind == "organizer":
@@ -379,6 +392,9 @@ class NoticeReplies(ReplyBase):
     def on_practical(self, p: Parsed) -> Reply:
         if p.strong_event or self.named_venue(p):  # the event's or venue's own text first
             return self.on_event_detail(p)
+        local = self._district_event(p)
+        if local is not None:  # 黔江AI营报名截止到好久: the district's one event of that kind
+            return self.on_event_detail(replace(p, strong_event=local))
         faq = self.best_faq(p)
         if faq is not None:
             return self.reply(faq.answer, "faq", faq.id)
@@ -388,6 +404,27 @@ class NoticeReplies(ReplyBase):
             "practical",
             self.c.id,
         )
+
+    def _national_lead(self) -> str | None:
+        """The body that leads the national campaign (中国科协 of 中国科协等21部门)."""
+        basis = next((d for d in self.k.documents if d.role == "basis"), None)
+        if basis is None or not basis.issuer:
+            return None
+        lead = basis.issuer.split("等")[0].strip()
+        return normalize(lead) if lead else None
+
+    def _district_event(self, p: Parsed) -> str | None:
+        """The one event of a named district that the question's words point to."""
+        districts = p.mentions.get("district", [])
+        if len(districts) != 1:
+            return None
+        local = {e.id for e in self.k.events_by_district.get(districts[0], [])}
+        hits = [h for h in p.event_hits if h.id in local]
+        if len(local) == 1:
+            return next(iter(local))
+        if hits and (len(hits) == 1 or hits[0].score >= 2 * hits[1].score):
+            return hits[0].id
+        return None
 
 
 _ORG_LIKE = re.compile(

@@ -161,6 +161,9 @@ def _strong_event(p: Parsed, k: Knowledge) -> str | None:
             top.coverage >= 0.5 and top.score >= 2.5 * runner_up
         ):
             return top.id  # one event clearly answers 'when/where is it'
+        second = hits[1].coverage if len(hits) > 1 else 0.0
+        if top.coverage >= 0.85 and second <= top.coverage - 0.25 and not p.unknown_words:
+            return top.id  # 科技馆那个AI展怎么预约: nearly all its words, far more than any other
         if top.score >= 2.5 * runner_up and not p.unknown_words and _covers_known(p, k, top):
             # 航天展到哪天结束: every word events use is this event's. A word no text of the
             # store has (机器人 in 机器人编程体验营) names something else: not this event.
@@ -305,6 +308,8 @@ def parse_question(
     return parsed
 
 
+OUTING_WORDS = ("去", "去哪", "去哪儿", "玩", "逛", "耍", "看看", "好玩")
+"""Going out (这周末带娃去哪): with a date, place or audience, a question for events."""
 _MONTH_WORD = re.compile(r"[一二三四五六七八九十]{1,2}月(?:份)?")
 CHARACTER_MATCHES = 3
 """At most this many events found by a word's characters; more is no finding."""
@@ -483,14 +488,16 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         s["activities"] += 2
     if p.asks_practical:
         s["practical"] = 3.5
+        foreign = len(p.foreign_words)
         if (
-            p.foreign_words
-            and len(p.foreign_words) == len(p.topic_words)
+            foreign
+            and 2 * foreign >= len(p.topic_words)
             and not (p.strong_event or p.mentions)
             and max((v for n, v in s.items() if n not in ("dates", "practical")), default=0)
             < SURE_CUE
         ):
-            s["practical"] = 9.0  # 科普日期间地铁免费吗: a practical of a thing the store lacks
+            p.off_topic = True  # 地铁免费吗, 成都大熊猫基地门票多少钱: a thing the store lacks
+            return "fallback"
     faq_hit = next((h for h in p.doc_hits[:1] if h.kind == "faq"), None)
     if (
         faq_hit
@@ -547,7 +554,11 @@ def _quotes_part_of(question: str, text: str) -> bool:
 def _bare_slot_question(p: Parsed, lex: Lexicon) -> bool:
     """'9月17日呢' / '渝中区' / '酉阳搞啥子' alone: a slot with nothing else asked."""
     slots = " ".join(v for kind in EVENT_SLOT_KINDS for v in p.mentions.get(kind, []))
-    return all(w in ("呢", "活动", *lex.light_verbs) or w in slots for w in p.words)
+    audiences = {form for forms in lex.audiences.values() for form in forms}
+    return all(
+        w in ("呢", "活动", *lex.light_verbs, *OUTING_WORDS) or w in slots or w in audiences
+        for w in p.words
+    )
 
 
 def _asks_campaign_time(p: Parsed, k: Knowledge, lex: Lexicon) -> bool:

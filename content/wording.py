@@ -197,4 +197,8 @@ ORGANIZER_CARD = "{name}的全称是{full_name}，是本次活动的{count}家�
 ASK_BACK = "我不太确定你想问的是哪一项。你可以换个说法，或直接问下面的某个问题：\n{lines}"
 ASK_BACK_ONE = "你可能想问“{title}”\n{text}"
 DAILY_HOURS = "每日开放时间"
+ORG_NATIONAL = (
+    "{lead}是全国科普日的发起单位：全国的活动由{issuer}发起（{number}）。"
+    "{campaign}由{first}等{count}家单位主办，{lead}不在其中。"
+)
 FULL_NAME_WORDS = ("全称", "全名", "全写", "完整名称", "简称", "缩写")

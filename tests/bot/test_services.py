@@ -112,12 +112,12 @@ def test_each_test_gets_its_own_database(db_url: str, template_db: Path) -> None
     assert db_url != f"sqlite:///{template_db}"
 
 
-def test_a_practical_question_the_store_does_not_answer_is_kept_for_organizers(
+def test_a_practical_question_the_notice_does_not_answer_is_kept_for_organizers(
     writer: GroupCommit, answerer: Answerer
 ) -> None:
     service = QuestionService(
         writer.engine, answerer, fixed_clock(NOW), salt=b"pepper", writer=writer
     )
-    answer = service.ask("科普日期间地铁免费吗")
+    answer = service.ask("科普日活动要预约吗")
     assert answer.answered and "没有说明" in answer.text  # an honest answer, not a fallback
-    assert [r.text for r in service.unanswered()] == ["科普日期间地铁免费吗"]
+    assert [r.text for r in service.unanswered()] == ["科普日活动要预约吗"]

@@ -136,8 +136,10 @@ def test_a_contacts_detail_the_notice_lacks_is_said_to_be_unsaid(answerer: Answe
 
 
 def test_a_practical_question_about_an_unknown_thing_is_honest(answerer: Answerer) -> None:
-    answer = answerer.answer("科普日期间公交车免费吗", NOW)
-    assert answer.unsaid and any(w in answer.text for w in NOT_SAID)
+    for question in ("科普日期间公交车免费吗", "成都动物园门票多少钱"):
+        answer = answerer.answer(question, NOW)
+        assert answer.intent == "fallback", question  # no FAQ rule of the events stands in
+        assert "免费" not in answer.text and "邹小龙" in answer.text
 
 
 def test_the_submission_categories_come_from_the_feature_card(answerer: Answerer) -> None:
