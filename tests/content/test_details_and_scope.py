@@ -49,7 +49,7 @@ events:
     end: 2024-09-21T16:00:00+08:00
     venue: 大足石刻研究院
     district: 大足区
-    audience: 8-12岁儿童
+    audience: 亲子家庭（8-12岁儿童）
     description: 观察蚕宝宝吐丝，动手缫丝。免费，限30人。
 faqs:
   - id: faq-d-print-parking
@@ -145,3 +145,33 @@ def test_a_practical_question_about_an_unknown_thing_is_honest(answerer: Answere
 def test_the_submission_categories_come_from_the_feature_card(answerer: Answerer) -> None:
     text = ask(answerer, "投稿能选哪些类别")
     assert all(c in text for c in ("健康", "航天", "防灾"))
+
+
+def test_a_bare_weekday_is_the_coming_one(answerer: Answerer) -> None:
+    tuesday = datetime(2024, 9, 17, 12, 0, tzinfo=TZ)  # the lantern runs 18–20 September
+    text = ask(answerer, "周四有什么活动", tuesday)
+    assert "9月19日" in text and "铜梁龙灯里的力学" in text
+
+
+def test_an_audience_narrows_and_an_unknown_word_does_not_empty_it(answerer: Answerer) -> None:
+    text = ask(answerer, "小娃娃喜欢虫子有啥活动")
+    assert "丝绸与桑蚕科普课" in text and "没有找到" not in text
+
+
+def test_going_out_with_a_date_and_a_child_lists_the_events(answerer: Answerer) -> None:
+    friday = datetime(2024, 9, 20, 12, 0, tzinfo=TZ)
+    assert "丝绸与桑蚕科普课" in ask(answerer, "这周末带娃去哪", friday)
+
+
+def test_the_national_lead_body_is_not_one_of_the_local_organizers(answerer: Answerer) -> None:
+    text = ask(answerer, "中国科协是不是重庆这次活动的主办单位")
+    assert "21部门" in text and "不在其中" in text and "是的" not in text
+
+
+def test_a_mobile_number_the_notice_lacks_is_said_to_be_unsaid(answerer: Answerer) -> None:
+    assert "通知未说明手机号" in ask(answerer, "邹小龙的手机号码多少")
+
+
+def test_a_districts_one_event_answers_a_practical_question(answerer: Answerer) -> None:
+    text = ask(answerer, "大足那个课要不要预约")
+    assert "丝绸与桑蚕科普课" in text and "限30人" in text
