@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 BOT = {"id": 4242, "is_bot": True, "first_name": "科普日助手", "username": "kepubot_e2e_bot"}
 
@@ -54,7 +54,7 @@ class HttpBotAPI:
 
             do_GET = do_POST
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
 
@@ -162,8 +162,9 @@ class HttpBotAPI:
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         file_prefix = f"/file/bot{self.token}/"
-        if request.path.startswith(file_prefix):
-            self._download(request, request.path[len(file_prefix) :])
+        path = unquote(request.path)  # a file URL comes quoted: the token's ":" as %3A
+        if path.startswith(file_prefix):
+            self._download(request, path[len(file_prefix) :])
             return
         prefix = f"/bot{self.token}/"
         if not request.path.startswith(prefix):
@@ -273,3 +274,9 @@ class HttpBotAPI:
             request.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the bot stopped while a long poll was open
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128
+    """The listen backlog (5 by default): a burst of the bot's new connections overflows 5,
+    and connections the kernel then drops reach the bot as resets (httpx.ReadError)."""
