@@ -26,8 +26,7 @@ from bot.outreach.dispatcher import DEFAULT_RATE, Dispatcher
 from bot.outreach.outbox import Outbox, text_parts
 from bot.settings import Settings
 from bot.store.schema import migrate
-from bot.telegram.bot_api import AiohttpRequest
-from bot.telegram.delivery import TelegramSender
+from bot.telegram.delivery import TelegramSender, bot_api_request
 from bot.telegram.local_api import FakeBotAPI, Faults
 from bot.telegram.local_server import BotAPIServer
 from content.db import create_db_engine
@@ -41,7 +40,7 @@ def _now() -> datetime:
 
 async def send_for(outbox: Outbox, base_url: str, rate: float, seconds: float) -> Dispatcher:
     # The bot's own client, with its default connections.
-    request = AiohttpRequest(Settings.model_fields["telegram_connections"].default)
+    request = bot_api_request(Settings.model_fields["telegram_connections"].default)
     async with Bot(TOKEN, base_url=base_url, request=request) as bot:
         dispatcher = Dispatcher(outbox, TelegramSender(bot), rate=rate)
         dispatcher.start()

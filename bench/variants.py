@@ -1,8 +1,7 @@
 """`kepubot run` with one hand-written part swapped for the ordinary one, for bench/load.py's
 `--against variant:NAME` (a measurement, never a deployment):
 
-* `no-group-commit`: every write in its own transaction (the group commit with batches of 1);
-* `httpx`: python-telegram-bot's own HTTPXRequest instead of the aiohttp client (bot_api).
+* `no-group-commit`: every write in its own transaction (the group commit with batches of 1).
 
     .venv/bin/python bench/variants.py NAME run
 """
@@ -19,13 +18,6 @@ def main() -> None:
 
     if name == "no-group-commit":
         bot.app.GroupCommit = functools.partial(bot.app.GroupCommit, max_batch=1)  # type: ignore[misc]
-    elif name == "httpx":
-        from telegram.request import HTTPXRequest
-
-        def httpx_request(connections: int) -> HTTPXRequest:
-            return HTTPXRequest(connection_pool_size=connections)
-
-        bot.app.AiohttpRequest = httpx_request  # type: ignore[misc, assignment]
     else:
         raise SystemExit(f"unknown variant {name!r}")
     from bot.cli import main as cli

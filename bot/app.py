@@ -46,8 +46,7 @@ from bot.services import SERVICES_KEY, QuestionService, Services, ensure_salt
 from bot.settings import Settings, SettingsError
 from bot.store import open_store
 from bot.store.group_commit import GroupCommit
-from bot.telegram.bot_api import AiohttpRequest
-from bot.telegram.delivery import TelegramSender
+from bot.telegram.delivery import TelegramSender, bot_api_request
 from bot.telegram.update_order import PerUserOrder
 from bot.telegram.update_queue import AckAfterKept, DurableQueue, OrphanSweeper
 from content.answers import Answerer
@@ -310,7 +309,7 @@ def _telegram_application(
         builder = builder.request(request)
         get_updates_request = get_updates_request or request
     else:
-        builder = builder.request(AiohttpRequest(settings.telegram_connections))
+        builder = builder.request(bot_api_request(settings.telegram_connections))
         get_updates_request = HTTPXRequest()  # python-telegram-bot's default for getUpdates
     builder = builder.get_updates_request(AckAfterKept(get_updates_request, update_queue))
     if settings.concurrent_updates > 1:

@@ -107,8 +107,8 @@ class Settings(BaseSettings):
     """An update kept this long and never started belonged to a process that died: another
     process handles it."""
     telegram_connections: int = Field(default=32, ge=1, le=256)
-    """HTTP connections to the Bot API for sending; requests take turns for them
-    (`bot.telegram.bot_api`)."""
+    """HTTP connections to the Bot API for sending (python-telegram-bot's HTTPXRequest, its
+    `connection_pool_size`: `bot.telegram.delivery.bot_api_request`)."""
     concurrent_updates: int = Field(default=256, ge=1, le=4096)
     """Updates handled at the same time (one user's always one after another); 1: in turn.
     An update mostly waits (for its writes, for its sendMessage), so many run at once."""

@@ -1,11 +1,11 @@
-"""The outbox's Telegram side: sending one part, and Telegram's errors as outbox outcomes."""
+"""The bot's Bot API client (python-telegram-bot's HTTPXRequest) and the outbox's Telegram side:
+sending one part, and Telegram's and httpx's errors as outbox outcomes."""
 
 from __future__ import annotations
 
 import warnings
 from datetime import timedelta
 
-import aiohttp
 import httpx
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
@@ -18,17 +18,41 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.outreach import outbox
 from bot.outreach.outbox import Part
-from bot.telegram.bot_api import NOT_SENT
 
-# Failures that happen before a request leaves this machine: safe to send again. The bot
-# sends through its aiohttp client; python-telegram-bot's httpx one serves getUpdates.
-_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, *NOT_SENT)
-# Failures of the transport once the request may have been written: it may have arrived.
-_MAYBE_SENT_CAUSES = (httpx.HTTPError, aiohttp.ClientError, TimeoutError)
+READ_SECONDS = 5.0
+"""How long an answer may take (getUpdates adds its long-poll time to it)."""
+CONNECT_SECONDS = 5.0
+WRITE_SECONDS = 5.0
+MEDIA_WRITE_SECONDS = 20.0
+"""Writing a request with a file (a chart, an export)."""
+POOL_SECONDS = 10.0
+"""How long a request waits for a free connection before it fails as timed out (not sent)."""
+
+# HTTPXRequest raises TimedOut or NetworkError `from` the httpx exception (`__cause__`). These
+# fail before the request left this machine: safe to send again.
+_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Any other httpx failure (a read or write timeout or error, the server closing the connection
+# or answering what cannot be read) may come once the request, or part of it, was written.
+_MAYBE_SENT_CAUSES = (httpx.HTTPError,)
+
+
+def bot_api_request(connections: int) -> HTTPXRequest:
+    """The bot's Bot API client: at most `connections` connections, a request waiting up to
+    `POOL_SECONDS` for one. A proxy comes from the environment (`HTTPS_PROXY`, `HTTP_PROXY`,
+    `ALL_PROXY`, `NO_PROXY`), as httpx reads it when the client is made."""
+    return HTTPXRequest(
+        connection_pool_size=connections,
+        read_timeout=READ_SECONDS,
+        write_timeout=WRITE_SECONDS,
+        connect_timeout=CONNECT_SECONDS,
+        pool_timeout=POOL_SECONDS,
+        media_write_timeout=MEDIA_WRITE_SECONDS,
+    )
 
 
 class TelegramSender:
@@ -74,11 +98,9 @@ def delivery_error(exc: TelegramError) -> outbox.DeliveryError:
         cause = exc.__cause__
         if isinstance(cause, _NOT_SENT_CAUSES):
             return outbox.NotSent(exc.message)
-        if isinstance(cause, _MAYBE_SENT_CAUSES):
+        if isinstance(cause, _MAYBE_SENT_CAUSES) or isinstance(exc, TimedOut):
             return outbox.MaybeSent(exc.message)
-        if isinstance(exc, TimedOut):
-            return outbox.MaybeSent(exc.message)
-        return outbox.NotSent(exc.message)  # Telegram answered with a server error
+        return outbox.NotSent(exc.message)  # Telegram answered with a server error (5xx)
     return outbox.Rejected(exc.message)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 from telegram.request import HTTPXRequest
@@ -294,7 +294,7 @@ class FakeBotAPI:
     def handle(self, path: str, content_type: str, body: bytes, *, blocking: bool) -> Reply | None:
         """Answer one HTTP request; None: drop the connection without an answer. `blocking`
         (the HTTP server's threads): long polls wait and sends take `send_delay`."""
-        match = _PATH.search(path)
+        match = _PATH.search(unquote(path))  # a file URL comes quoted: the token's ":" as %3A
         if match is None:
             return _error(404, "Not Found")
         if self.token is not None and match["token"] != self.token:

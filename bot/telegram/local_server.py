@@ -54,6 +54,10 @@ class BotAPIServer:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128
+    """The listen backlog (5 by default): a burst of the bot's new connections overflows 5,
+    and connections the kernel then drops reach the bot as resets (httpx.ReadError)."""
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client killed mid-request (the kill tests) is expected, not worth a traceback."""
 

@@ -14,8 +14,7 @@ from telegram import Bot
 from bot.outreach.dispatcher import Dispatcher
 from bot.outreach.outbox import Outbox
 from bot.settings import Settings
-from bot.telegram.bot_api import AiohttpRequest
-from bot.telegram.delivery import TelegramSender
+from bot.telegram.delivery import TelegramSender, bot_api_request
 from content.db import create_db_engine
 
 TOKEN = "123456789:TEST-token-for-the-fake-server"
@@ -28,7 +27,7 @@ def _utc_now() -> datetime:
 async def drain(database_url: str, base_url: str, rate: float) -> Dispatcher:
     """Recover after a crash, then send everything the outbox holds."""
     engine = create_db_engine(database_url)
-    request = AiohttpRequest(Settings.model_fields["telegram_connections"].default)  # the bot's
+    request = bot_api_request(Settings.model_fields["telegram_connections"].default)  # the bot's
     try:
         async with Bot(TOKEN, base_url=base_url, request=request) as bot:
             outbox = Outbox(engine, _utc_now)
