@@ -72,6 +72,12 @@ class Knowledge:
     faq_by_question: dict[str, Faq] = field(default_factory=dict)
     """Organizers' FAQ cards by `question_key` of their question: asked again, answered so."""
     event_text: dict[str, str] = field(default_factory=dict)
+    event_titles: dict[str, str] = field(default_factory=dict)
+    """Each event's title, normalized."""
+    char_events: dict[str, int] = field(default_factory=dict)
+    """How many events' texts have each character."""
+    faq_subjects: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The venues and events an FAQ's question names (its rule is theirs alone)."""
     """Normalized title, category, audience and description of each event, for matching."""
     event_audience: dict[str, str] = field(default_factory=dict)
     event_groups: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -346,6 +352,17 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
     k.event_text = {
         e.id: normalize(" ".join(filter(None, (e.title, e.category, e.audience, e.description))))
         for e in k.events
+    }
+    k.event_titles = {e.id: normalize(e.title) for e in k.events}
+    k.char_events = dict(Counter(ch for text in k.event_text.values() for ch in set(text)))
+    names = {normalize(v.name): v.name for v in k.venues}
+    names.update((k.event_titles[e.id], e.title) for e in k.events)
+    k.faq_subjects = {
+        f.id: frozenset(
+            name for key, name in names.items() if key and key in normalize(f.question)
+        )
+        for f in k.faqs
+        if f.id in k.organizer_faqs
     }
     k.event_audience = {e.id: normalize(e.audience) for e in k.events if e.audience}
     k.open_events = [e for e in k.events if e.id not in k.event_audience]

@@ -431,9 +431,7 @@ class EventReplies(ReplyBase):
     def _faq_applies(self, faq: Faq, subject: set[str]) -> bool:
         """An FAQ applies to every event unless it names a venue or an event; then only to
         that one."""
-        question = normalize(faq.question)
-        named = {v.name for v in self.k.venues if normalize(v.name) in question}
-        named |= {e.title for e in self.k.events if normalize(e.title) in question}
+        named = self.k.faq_subjects.get(faq.id, frozenset())
         return not named or bool(named & subject)
 
     # -- venues ----------------------------------------------------------------------------

@@ -323,7 +323,7 @@ def _events_by_characters(p: Parsed, k: Knowledge) -> list[Hit]:
     words = [w for w in p.unknown_words if 2 <= len(w) <= 4 and w in p.event_topic]
     if not words or not k.events:
         return []
-    titles = {e.id: normalize(e.title) for e in k.events}
+    titles = k.event_titles
     found = [
         e.id
         for e in k.events
@@ -337,8 +337,7 @@ def _events_by_characters(p: Parsed, k: Knowledge) -> list[Hit]:
 
 def _rare(ch: str, k: Knowledge) -> bool:
     """A character few events' texts have (猪, 龙), not one most have (开, 科)."""
-    having = sum(1 for text in k.event_text.values() if ch in text)
-    return having <= max(2, len(k.event_text) // 8)
+    return k.char_events.get(ch, 0) <= max(2, len(k.event_text) // 8)
 
 
 def _spelled_in(word: str, events: list[Hit] | list[str], k: Knowledge) -> bool:
