@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 from content import wording as W
 from content.models import (
@@ -133,9 +134,12 @@ class Composer(NoticeReplies, ActivityReplies, EventReplies):
         nearest = [self.k.get(Event, hit.id) for hit in p.event_hits[:3]]
         titles = [event.title for event in nearest if isinstance(event, Event)]
         if not titles:  # no shared word: titles sharing the most pairs of characters
-            pairs = _char_pairs(name)
-            shared = sorted((-len(pairs & _char_pairs(e.title)), e.title) for e in self.k.events)
-            titles = [title for count, title in shared[:3] if count < 0]
+            shared = Counter(
+                t for pair in _char_pairs(name) for t in self.k.title_pairs.get(pair, ())
+            )
+            titles = [
+                title for title, _ in sorted(shared.items(), key=lambda x: (-x[1], x[0]))[:3]
+            ]
         if titles:
             lines.append(W.EVENT_NEAREST.format(titles=W.LIST_SEP.join(titles)))
         lines.append(W.EVENT_NOT_LISTED_ASK.format(contact=self.contact_text()))

@@ -76,6 +76,10 @@ class Knowledge:
     """Each event's title, normalized."""
     char_events: dict[str, int] = field(default_factory=dict)
     """How many events' texts have each character."""
+    title_chars: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The events whose title has each character."""
+    title_pairs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The event titles that have each pair of adjacent characters."""
     faq_subjects: dict[str, frozenset[str]] = field(default_factory=dict)
     """The venues and events an FAQ's question names (its rule is theirs alone)."""
     """Normalized title, category, audience and description of each event, for matching."""
@@ -354,6 +358,16 @@ def _derive(k: Knowledge, analyzer: Analyzer) -> None:
         for e in k.events
     }
     k.event_titles = {e.id: normalize(e.title) for e in k.events}
+    by_char: dict[str, set[str]] = defaultdict(set)
+    by_pair: dict[str, list[str]] = defaultdict(list)
+    for ident, title in k.event_titles.items():
+        for ch in title:
+            by_char[ch].add(ident)
+    for e in k.events:
+        for pair in {e.title[i : i + 2] for i in range(len(e.title) - 1)}:
+            by_pair[pair].append(e.title)
+    k.title_chars = {ch: frozenset(ids) for ch, ids in by_char.items()}
+    k.title_pairs = {pair: tuple(titles) for pair, titles in by_pair.items()}
     k.char_events = dict(Counter(ch for text in k.event_text.values() for ch in set(text)))
     names = {normalize(v.name): v.name for v in k.venues}
     names.update((k.event_titles[e.id], e.title) for e in k.events)

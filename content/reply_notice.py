@@ -35,7 +35,10 @@ class NoticeReplies(ReplyBase):
             day = p.dates.start
             inside = self.c.start <= day <= self.c.end
             template = W.DATES_IN_RANGE if inside else W.DATES_OUT_OF_RANGE
-            return self.reply(template.format(**f, day=md(day)), "dates", self.c.id)
+            text = template.format(**f, day=md(day))
+            if any(w in t for w in W.ASKS_WEEKDAY):  # 9月15日是星期几
+                text = W.DAY_WEEKDAY.format(day=md(day), weekday=W.WEEKDAYS[day.weekday()]) + text
+            return self.reply(text, "dates", self.c.id)
         asks_end = any(w in t for w in ("结束", "闭幕", "到哪天", "到几号", "截止到", "哪天完"))
         asks_start = any(w in t for w in ("开始", "开幕", "启动", "从哪天", "从几号", "哪天起"))
         if asks_end and not asks_start:

@@ -13,7 +13,7 @@ from content.lexicon import Analyzer, Lexicon
 from content.models import Activity, Event
 from content.search import Hit
 from content.text import normalize
-from content.wording import CITYWIDE_WORDS
+from content.wording import ASKS_WEEKDAY, CITYWIDE_WORDS
 
 # Intents decided by the highest cue score; the order breaks ties (earlier wins).
 SCORED_INTENTS = (
@@ -317,19 +317,18 @@ CHARACTER_MATCHES = 3
 
 def _events_by_characters(p: Parsed, k: Knowledge) -> list[Hit]:
     """Events found by the characters of a word no text has (养猪 in 生猪养殖技术培训), when
-    the words found nothing: every character of each such word is in the event's texts."""
+    the words found nothing: every character of each such word is in the event's title, and
+    few events have it."""
     if any(h.coverage >= 0.5 for h in p.event_hits) or p.mentions.get("venue"):
         return []
     words = [w for w in p.unknown_words if 2 <= len(w) <= 4 and w in p.event_topic]
     if not words or not k.events:
         return []
-    titles = k.event_titles
-    found = [
-        e.id
-        for e in k.events
-        if all(all(ch in titles[e.id] for ch in w) for w in words)
-        and all(_rare(ch, k) for w in words for ch in w)
-    ]
+    chars = {ch for w in words for ch in w}
+    if not all(_rare(ch, k) for ch in chars):
+        return []
+    having = [k.title_chars.get(ch, frozenset()) for ch in chars]
+    found = sorted(frozenset.intersection(*having))
     if not found or len(found) > CHARACTER_MATCHES:
         return []
     return [Hit(ident, "event", 10.0 / len(found), 1.0) for ident in found]
@@ -413,6 +412,13 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
     asks_logistics = p.asks_place or p.asks_time or bool(p.asks_practical)
     if p.strong_event and not about_campaign and (asks_logistics or s.get("countdown", 0)):
         return "event_detail"
+    if (
+        p.dates is not None
+        and p.dates.start == p.dates.end
+        and not p.dates.relative
+        and any(w in p.text for w in ASKS_WEEKDAY)
+    ):
+        return "dates"  # 2024年9月15日是星期几
     if s.get("countdown", 0) >= 2.5:
         return "countdown"
     if (
@@ -441,6 +447,8 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         p.text.rstrip("?？!！。 ").endswith(kind) for kind in lex.event_kinds
     ):
         s["events"] = s.get("events", 0) + 2  # 有没有天文观测活动
+    if "主题" in p.text and p.asks_yesno and s.get("theme", 0) >= SURE_CUE:
+        s["theme"] += 1.5  # 主题是不是弘扬科学家精神: the theme, whatever the guess names
     if p.asks_time and "重点活动" in p.text and not p.mentions.get("activity") and not has_slot:
         s["dates"] = s.get("dates", 0) + 1.5  # 重点活动从几号搞到几号
     if _asks_campaign_time(p, k, lex) and has_slot and p.dates is None:

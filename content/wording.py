@@ -24,6 +24,7 @@ OVERVIEW = (
 DATES_RANGE = "{short}重点活动集中在{start}至{end}开展，共{days}天。"
 DATES_START = "{short}从{start}开始，重点活动集中在{start_md}至{end_md}，共{days}天。"
 ASKS_WEEKDAY = ("星期几", "周几", "礼拜几", "星期多少")
+DAY_WEEKDAY = "{day}是{weekday}。"
 DATES_WEEKDAYS = "{start_md}是{start_weekday}，{end_md}是{end_weekday}。"
 DATES_END = "{short}重点活动到{end}结束（{start_md}至{end_md}，共{days}天）。"
 DATES_IN_RANGE = "是的，{day}在{short}重点活动期间（{start_md}至{end_md}）。"
