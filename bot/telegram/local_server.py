@@ -70,7 +70,7 @@ def _handler_for(api: FakeBotAPI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            if len(body) < length:  # the client died mid-request: Telegram would see nothing
+            if len(body) < length:  # the client died mid-request: Telegram acts on none of it
                 self.close_connection = True
                 return
             content_type = self.headers.get("Content-Type", "")

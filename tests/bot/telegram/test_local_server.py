@@ -3,6 +3,7 @@ faults (flood limits, refused and migrated chats, unanswered sends) as the bot s
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -119,3 +120,20 @@ async def test_faults_answer_as_telegram_does() -> None:
         await bot.send_message(6, "x")
     assert [api.count(chat) for chat in range(1, 7)] == [0, 0, 0, 1, 1, 1]
     assert (api.total, api.throttled, api.dropped) == (3, 2, 1)
+
+
+def test_a_request_cut_short_is_not_acted_on() -> None:
+    """A sender killed between a request's headers and its body (httpx writes them apart)
+    sent nothing: the fake records no message without its fields."""
+    api = FakeBotAPI(token=LOCAL_TOKEN)
+    with BotAPIServer(api) as server:
+        host, port = server.base_url.split("/")[2].split(":")
+        with socket.create_connection((host, int(port))) as connection:
+            connection.sendall(
+                f"POST /bot{LOCAL_TOKEN}/sendMessage HTTP/1.1\r\nHost: x\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                "Content-Length: 40\r\n\r\nchat_id=7".encode()
+            )
+            connection.shutdown(socket.SHUT_WR)
+            assert connection.recv(100) == b""  # closed, unanswered
+    assert api.sent == [] and api.calls == []
