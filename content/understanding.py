@@ -308,6 +308,7 @@ def parse_question(
     return parsed
 
 
+_THEME_GUESS = re.compile(r"主题(?:词|口号)?(?:是|为|叫)")
 OUTING_WORDS = ("去", "去哪", "去哪儿", "玩", "逛", "耍", "看看", "好玩")
 """Going out (这周末带娃去哪): with a date, place or audience, a question for events."""
 _MONTH_WORD = re.compile(r"[一二三四五六七八九十]{1,2}月(?:份)?")
@@ -447,7 +448,7 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         p.text.rstrip("?？!！。 ").endswith(kind) for kind in lex.event_kinds
     ):
         s["events"] = s.get("events", 0) + 2  # 有没有天文观测活动
-    if "主题" in p.text and p.asks_yesno and s.get("theme", 0) >= SURE_CUE:
+    if _THEME_GUESS.search(p.text) and p.asks_yesno and s.get("theme", 0) >= SURE_CUE:
         s["theme"] += 1.5  # 主题是不是弘扬科学家精神: the theme, whatever the guess names
     if p.asks_time and "重点活动" in p.text and not p.mentions.get("activity") and not has_slot:
         s["dates"] = s.get("dates", 0) + 1.5  # 重点活动从几号搞到几号

@@ -175,3 +175,18 @@ def test_a_mobile_number_the_notice_lacks_is_said_to_be_unsaid(answerer: Answere
 def test_a_districts_one_event_answers_a_practical_question(answerer: Answerer) -> None:
     text = ask(answerer, "大足那个课要不要预约")
     assert "丝绸与桑蚕科普课" in text and "限30人" in text
+
+
+def test_the_weekday_of_a_date_is_said(answerer: Answerer) -> None:
+    text = ask(answerer, "2024年9月21日是星期几")
+    assert "9月21日是周六" in text
+
+
+def test_a_wrong_guess_of_the_theme_gets_the_theme(answerer: Answerer) -> None:
+    text = ask(answerer, "今年科普日主题是不是保护环境")
+    assert "提升全民科学素质" in text
+
+
+def test_a_theme_exhibition_is_no_question_about_the_theme(answerer: Answerer) -> None:
+    text = ask(answerer, "看主题展览要买门票吗")
+    assert "提升全民科学素质" not in text and any(w in text for w in NOT_SAID)
