@@ -105,11 +105,22 @@ PERSONAL_ANSWER = 0.45
 about the asker's own submissions or subscription is never about the notice."""
 
 
+PERSONAL_MARGIN = 0.1
+"""A personal card this close to the top card answers instead: 我 asks about one's own rows."""
+
+
 def confident_card(hits: list[CardHit]) -> Card | None:
     """The card that answers over the composed answer, if one is confident enough."""
     if not hits or not hits[0].card.overrides:
         return None
     top = hits[0]
+    mine = next((h for h in hits if h.card.personal), None)  # its `needs` (我) are met
+    if (
+        mine is not None
+        and mine.confidence >= PERSONAL_ANSWER
+        and (top.confidence - mine.confidence <= PERSONAL_MARGIN)
+    ):
+        return mine.card  # 我的投稿被拒了为啥: the asker's own rows over the how-to
     if top.confidence >= (PERSONAL_ANSWER if top.card.personal else ANSWER):
         return top.card
     return None

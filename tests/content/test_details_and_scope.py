@@ -190,3 +190,12 @@ def test_a_wrong_guess_of_the_theme_gets_the_theme(answerer: Answerer) -> None:
 def test_a_theme_exhibition_is_no_question_about_the_theme(answerer: Answerer) -> None:
     text = ask(answerer, "看主题展览要买门票吗")
     assert "提升全民科学素质" not in text and any(w in text for w in NOT_SAID)
+
+
+def test_ones_own_rows_win_over_a_close_how_to(answerer: Answerer) -> None:
+    answer = answerer.answer("我的投稿被拒了为啥", NOW)
+    assert answer.intent == "personal_submissions" and "/mine" in answer.text
+
+
+def test_a_measure_word_after_the_verb_is_no_obstacle(answerer: Answerer) -> None:
+    assert "/submit" in ask(answerer, "我想交个视频怎么弄")
