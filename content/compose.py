@@ -109,7 +109,7 @@ class Composer(NoticeReplies, ActivityReplies, EventReplies):
 
     def fallback(self, p: Parsed) -> Reply:
         name = asked_thing(p, self.lexicon)
-        if name is not None and p.unknown_words:
+        if name is not None and p.unknown_words and not name.startswith("我"):  # 我投过的稿
             return self.not_listed(name, p)
         suggestions = []
         for hit in p.doc_hits:
@@ -122,7 +122,8 @@ class Composer(NoticeReplies, ActivityReplies, EventReplies):
                 suggestions.append(W.SUGGEST_FAQ.format(question=item.question))
         text = W.FALLBACK.format(campaign=self.c.name, contact=self.contact_text())
         if p.off_topic:  # another subject: no card or FAQ stands in for it
-            return dataclasses.replace(self.reply(text, "fallback"), settled=True)
+            reply = self.reply(text, "fallback")
+            return dataclasses.replace(reply, settled=True, about_elsewhere=True)
         if suggestions:
             text += "\n" + W.FALLBACK_SUGGEST + "\n" + "\n".join(f"· {s}" for s in suggestions[:3])
         return self.reply(text, "fallback", suggestions=tuple(suggestions[:3]))

@@ -105,6 +105,8 @@ PERSONAL_ANSWER = 0.45
 about the asker's own submissions or subscription is never about the notice."""
 
 
+BOT_CARDS = ("feature", "personal")
+"""Cards about the bot itself: they may answer what is about nothing of the store."""
 PERSONAL_MARGIN = 0.1
 """A personal card this close to the top card answers instead: 我 asks about one's own rows."""
 
@@ -129,8 +131,10 @@ def confident_card(hits: list[CardHit]) -> Card | None:
 def after_fallback(hits: list[CardHit], fallback: Reply) -> Reply:
     """What to say instead of a fallback: a confident card, else an ask-back with the cards
     in the middle band, else the fallback itself (always, when it is `settled`)."""
-    if fallback.settled:
-        return fallback
+    if fallback.settled:  # no store card stands in; on another subject the bot's own may
+        hits = [h for h in hits if h.card.kind in BOT_CARDS] if fallback.about_elsewhere else []
+        if not hits or hits[0].confidence < ASK_BACK:
+            return fallback
     if hits and hits[0].confidence >= ANSWER_BY_KIND.get(hits[0].card.kind, ANSWER):
         return card_reply(hits[0].card)
     middle = [h.card for h in hits if h.confidence >= ASK_BACK and h.card.kind != "name"]

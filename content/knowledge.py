@@ -271,14 +271,24 @@ def district_forms(name: str, aliases: Iterable[str] = ()) -> list[str]:
 
 def _venue_short_names(k: Knowledge) -> list[tuple[str, str, str]]:
     """A venue named without its district (合川区钓鱼城街道社区科普馆: 钓鱼城街道社区科普馆),
-    where what is left still names only that venue."""
+    or with another form of it (万州科技馆), where that still names only that venue."""
     forms = sorted(k.district_names, key=len, reverse=True)
+    by_district: dict[str, list[str]] = defaultdict(list)
+    for form, district in k.district_names.items():
+        by_district[district].append(form)
     found: dict[str, set[str]] = defaultdict(set)
     for venue in k.venues:
         name = normalize(venue.name)
         prefix = next((f for f in forms if name.startswith(f)), None)
-        if prefix and len(name) - len(prefix) >= 4:
-            found[name[len(prefix) :]].add(venue.id)
+        if not prefix:
+            continue
+        rest = name[len(prefix) :]
+        if len(rest) >= 4:
+            found[rest].add(venue.id)
+        if len(rest) >= 2:  # 万州科技馆 for 万州区科技馆: the district's other forms
+            for form in by_district[k.district_names[prefix]]:
+                if form != prefix:
+                    found[form + rest].add(venue.id)
     return [(short, "venue", ids.pop()) for short, ids in found.items() if len(ids) == 1]
 
 

@@ -59,6 +59,8 @@ class Lexicon:
     """Kinds that narrow nothing (活动, 好玩): any event is one."""
     video_platforms: tuple[str, ...]
     world_topics: tuple[str, ...]
+    other_places: tuple[str, ...]
+    """Cities and provinces outside the campaign's (上海, 成都): what is there is not ours."""
     """Subjects of everyday life (天气, 彩票): a question with one and nothing of the campaign
     is not the campaign's."""
     colloquial: tuple[tuple[str, str], ...]
@@ -190,6 +192,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         vague_event_kinds=frozenset(words("vague_event_kinds")),
         video_platforms=words("video_platforms"),
         world_topics=words("world_topics"),
+        other_places=words("other_places"),
         colloquial=tuple(
             sorted(
                 ((normalize(str(k)), normalize(str(v))) for k, v in data["colloquial"].items()),

@@ -29,6 +29,9 @@ class Reply:
     settled: bool = False
     """A fallback that already says what the store lacks about the very thing asked (a named
     event it does not hold): no card may stand in for it as a guess."""
+    about_elsewhere: bool = False
+    """A settled fallback for another subject than the store's: only the bot's own feature
+    cards may still answer (视频拍好以后怎么交给你们)."""
 
 
 _YEAR = re.compile(r"(?<![\d〔\[(（])(20\d\d)年")

@@ -395,7 +395,7 @@ class NoticeReplies(ReplyBase):
     def on_practical(self, p: Parsed) -> Reply:
         if p.strong_event or self.named_venue(p):  # the event's or venue's own text first
             return self.on_event_detail(p)
-        local = self._district_event(p)
+        local = self._district_event(p) or self._only_event_with(p)
         if local is not None:  # 黔江AI营报名截止到好久: the district's one event of that kind
             return self.on_event_detail(replace(p, strong_event=local))
         faq = self.best_faq(p)
@@ -415,6 +415,18 @@ class NoticeReplies(ReplyBase):
             return None
         lead = basis.issuer.split("等")[0].strip()
         return normalize(lead) if lead else None
+
+    def _only_event_with(self, p: Parsed) -> str | None:
+        """The one event among the hits whose texts have every topic word (观鸟活动有多少个名额)."""
+        words = p.event_topic
+        if not words:
+            return None
+        having = [
+            h.id
+            for h in p.event_hits[:5]
+            if all(w in self.k.event_text.get(h.id, "") for w in words)
+        ]
+        return having[0] if len(having) == 1 else None
 
     def _district_event(self, p: Parsed) -> str | None:
         """The one event of a named district that the question's words point to."""

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from content.dates import DateContext, DateRange, parse_dates, part_of_day
 from content.knowledge import Knowledge
-from content.lexicon import Analyzer, Lexicon
+from content.lexicon import BIGRAM_PREFIX, Analyzer, Lexicon
 from content.models import Activity, Event
 from content.search import Hit
 from content.text import normalize
@@ -39,7 +39,7 @@ QUOTE_MIN_CHARS = 4
 _QUOTED = re.compile(r"[“\"「『‘'](?P<quote>[^”\"」』’']+)[”\"」』’']")
 JOINABLE_INTENTS = ("theme", "guiding", "dates", "organizers", "platform", "documents")
 """Facts of the notice that a question may ask for two at a time."""
-JOINING_WORDS = ("和", "以及", "还有", "跟", "与", "及")
+JOINING_WORDS = ("和", "以及", "还有", "跟", "与", "及", "然后", "另外", "顺便")
 EVENT_SLOT_KINDS = ("district", "venue")
 
 
@@ -242,6 +242,7 @@ def parse_question(
         asks_count=any(w in text for w in lex.asks_count),
         asks_specifics=any(w in text for w in lex.asks_specifics),
         asks_yesno=any(w in text for w in lex.asks_yesno)
+        or bool(_A_NOT_A.search(text))
         or text.rstrip("?？!！。 ~").endswith(("不", "没", "没有", "吗", "么")),
         part_of_day=part_of_day(text),
         upcoming=any(w in text for w in lex.asks_upcoming),
@@ -292,6 +293,7 @@ def parse_question(
             for w in parsed.topic_words
             if not k.index.idf(w)
             and not k.event_index.idf(w)
+            and not _pairs_known(w, k)
             and not any(w in c for c in lex.campaign_words)
         ]
         found = _events_by_characters(parsed, k)
@@ -308,10 +310,18 @@ def parse_question(
     return parsed
 
 
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+"""在不在, 去不去, 开不开: a yes-or-no question."""
+_CJK_PAIRS = re.compile(r"[\u4e00-\u9fff]+")
 _THEME_GUESS = re.compile(r"主题(?:词|口号)?(?:是|为|叫)")
+OPEN_WORDS = ("开吗", "开门", "开放", "关门", "闭馆", "开馆", "开不开", "营业", "几点开")
+"""Asking whether or when a venue is open."""
 OUTING_WORDS = ("去", "去哪", "去哪儿", "玩", "逛", "耍", "看看", "好玩")
 """Going out (这周末带娃去哪): with a date, place or audience, a question for events."""
-_MONTH_WORD = re.compile(r"[一二三四五六七八九十]{1,2}月(?:份)?")
+_MONTH_WORD = re.compile(
+    r"[一二三四五六七八九十]{1,2}月(?:份)?|(?:周|星期|礼拜)[一二三四五六日天末几]|周末"
+)
+"""A month or a day of the week: a date (parsed apart), never a topic."""
 CHARACTER_MATCHES = 3
 """At most this many events found by a word's characters; more is no finding."""
 
@@ -333,6 +343,17 @@ def _events_by_characters(p: Parsed, k: Knowledge) -> list[Hit]:
     if not found or len(found) > CHARACTER_MATCHES:
         return []
     return [Hit(ident, "event", 10.0 / len(found), 1.0) for ident in found]
+
+
+def _pairs_known(word: str, k: Knowledge) -> bool:
+    """Every pair of adjacent characters of a word is in the texts (观鸟 in 湿地观鸟科普行,
+    where the title's words split it): a word of the store, however segmented."""
+    runs = _CJK_PAIRS.findall(word)
+    if not runs or len(word) < 2 or "".join(runs) != word:
+        return False
+    pairs = [BIGRAM_PREFIX + word[i : i + 2] for i in range(len(word) - 1)]
+    indexes = [i for i in (k.index, k.event_index) if i is not None]
+    return any(all(index.idf(pair) for pair in pairs) for index in indexes)
 
 
 def _rare(ch: str, k: Knowledge) -> bool:
@@ -377,11 +398,16 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         or (p.dates is not None and not p.dates.relative)
         or any(w in p.text for w in (*lex.campaign_words, *lex.event_kinds, *lex.video_platforms))
         or max((v for n, v in s.items() if n != "contacts"), default=0) >= 2.5
+        or s.get("contacts", 0) >= 3  # 北京那边的咨询电话: a contact of the campaign's
     )
     known = [w for w in p.topic_words if w not in p.unknown_words]
     if not anchored and p.foreign_words and not known:
         p.off_topic = True
         return "fallback"  # mostly words no text of the store has: another subject
+    elsewhere = any(w in lex.other_places for w in p.foreign_words)
+    if elsewhere and p.asks_practical and not (p.strong_event or p.mentions):
+        p.off_topic = True  # 上海科技馆门票多少钱: another city's, not the campaign's
+        return "fallback"
     if not anchored and any(w in p.text for w in lex.world_topics):
         p.off_topic = True
         return "fallback"  # the weather, lottery, prices of things: not the campaign's
@@ -396,7 +422,8 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         or p.strong_event is not None
         or any(w in p.text for w in lex.campaign_words)
         or any(w in p.text for w in lex.video_platforms)
-        or max(s.values(), default=0) >= 2.5
+        or max((v for n, v in s.items() if n != "contacts"), default=0) >= 2.5
+        or s.get("contacts", 0) >= 3  # 北京那边的咨询电话: a contact of the campaign's
     )
     if p.unknown_words and not evidence and len(p.unknown_words) >= len(known):
         return "fallback"  # the question is about something the store does not know
@@ -420,6 +447,8 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         and any(w in p.text for w in ASKS_WEEKDAY)
     ):
         return "dates"  # 2024年9月15日是星期几
+    if p.mentions.get("venue") and not p.strong_event and any(w in p.text for w in OPEN_WORDS):
+        return "venues"  # 巫山应急科普体验馆周末开吗: the venue's hours, whatever the day
     if s.get("countdown", 0) >= 2.5:
         return "countdown"
     if (
@@ -444,6 +473,13 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         and (names_kind or any(w in p.text for w in lex.asks_list))
     ):
         s["events"] = s.get("events", 0) + 2  # 亲子活动有哪些: the events that declare it
+    if (
+        p.audiences
+        and k.events
+        and not p.event_topic
+        and (p.asks_place or "参加" in p.text or any(w in p.words for w in OUTING_WORDS))
+    ):
+        s["events"] = s.get("events", 0) + 3  # 爷爷奶奶能去参加哪个: the events for them
     if any(w in p.text for w in ("有没有", "有什么", "有啥", "有哪些")) and any(
         p.text.rstrip("?？!！。 ").endswith(kind) for kind in lex.event_kinds
     ):

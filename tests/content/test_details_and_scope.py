@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from content.answers import Answerer
+from content.understanding import parse_question
 from tests.content.conftest import TZ, _answerer
 
 NOW = datetime(2024, 9, 10, 12, 0, tzinfo=TZ)
@@ -51,6 +52,12 @@ events:
     district: 大足区
     audience: 亲子家庭（8-12岁儿童）
     description: 观察蚕宝宝吐丝，动手缫丝。免费，限30人。
+  - id: d-birds
+    title: 长寿湖观鸟科普行
+    start: 2024-09-22T08:00:00+08:00
+    end: 2024-09-22T11:00:00+08:00
+    district: 长寿区
+    description: 跟随鸟类专家辨认候鸟，限20人。
 faqs:
   - id: faq-d-print-parking
     question: 綦江区版画馆可以停车吗
@@ -199,3 +206,46 @@ def test_ones_own_rows_win_over_a_close_how_to(answerer: Answerer) -> None:
 
 def test_a_measure_word_after_the_verb_is_no_obstacle(answerer: Answerer) -> None:
     assert "/submit" in ask(answerer, "我想交个视频怎么弄")
+
+
+def test_a_word_the_titles_split_is_still_the_events_word(answerer: Answerer) -> None:
+    # 观鸟 is no word of the title's segmentation (湖观 / 鸟), but its characters stand side by
+    # side there: a word of the store, not an unknown one that would make the event unlisted
+    k = answerer._snapshot()
+    parsed = parse_question("那个观鸟的是哪天", NOW, k, answerer._analyzer)
+    assert "观鸟" in parsed.topic_words and "观鸟" not in parsed.unknown_words
+    assert "长寿湖观鸟科普行" in ask(answerer, "那个观鸟的是哪天")
+
+
+def test_a_venue_named_with_the_short_district_name(answerer: Answerer) -> None:
+    text = ask(answerer, "綦江版画馆几点开门")
+    assert "8:30-17:00" in text
+
+
+def test_whether_a_venue_is_open_on_a_day_is_its_hours(answerer: Answerer) -> None:
+    text = ask(answerer, "綦江区版画馆这周末开吗")
+    assert "8:30-17:00" in text and "没有找到" not in text
+
+
+def test_an_audience_going_out_without_a_date_lists_its_events(answerer: Answerer) -> None:
+    assert "丝绸与桑蚕科普课" in ask(answerer, "带娃去哪里参加活动好")
+
+
+def test_a_practical_question_about_another_city_is_not_ours(answerer: Answerer) -> None:
+    answer = answerer.answer("上海自然博物馆要预约吗", NOW)
+    assert answer.intent == "fallback"
+
+
+def test_a_yes_or_no_with_a_not_between_is_a_yes_or_no(answerer: Answerer) -> None:
+    text = ask(answerer, "中秋节在不在科普日重点活动时间里面")
+    assert "9月17日" in text and "9月15日" in text
+
+
+def test_a_second_question_after_then(answerer: Answerer) -> None:
+    text = ask(answerer, "科普日几号开始然后主题是什么")
+    assert "9月15日" in text and "提升全民科学素质" in text
+
+
+def test_a_first_person_thing_is_no_unlisted_event(answerer: Answerer) -> None:
+    text = ask(answerer, "我投过的稿在哪里看")
+    assert "/mine" in text and "已发布的活动里没有" not in text
