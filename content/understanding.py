@@ -220,8 +220,9 @@ def parse_question(
     words = analyzer.words(rest)
     terms = analyzer.terms(rest)
     _, topic_text = _scan_aliases(rest, k)
-    for word in (k.campaign.short_name, *k.campaign.aliases, *lex.asks_upcoming):
-        topic_text = topic_text.replace(normalize(word), " ")
+    key_words = next((words for kind, words in lex.activity_groups if kind == "key"), ())
+    for word in (k.campaign.short_name, *k.campaign.aliases, *lex.asks_upcoming, *key_words):
+        topic_text = topic_text.replace(normalize(word), " ")  # 重点活动 is the campaign's
     for forms in lex.audiences.values():
         for form in sorted(forms, key=len, reverse=True):
             topic_text = topic_text.replace(form, " ")
@@ -314,6 +315,10 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 """在不在, 去不去, 开不开: a yes-or-no question."""
 _CJK_PAIRS = re.compile(r"[\u4e00-\u9fff]+")
 _THEME_GUESS = re.compile(r"主题(?:词|口号)?(?:是|为|叫)")
+WITHIN_WORDS = ("期间", "时间里", "时间内", "时间段", "范围内", "之内", "以内")
+"""Whether a day falls within the campaign's window."""
+CAMPAIGN_ENDS = ("开始", "结束", "开幕", "闭幕", "截止", "第一天", "最后一天")
+"""The ends of the campaign a time question may ask for."""
 OPEN_WORDS = ("开吗", "开门", "开放", "关门", "闭馆", "开馆", "开不开", "营业", "几点开")
 """Asking whether or when a venue is open."""
 OUTING_WORDS = ("去", "去哪", "去哪儿", "玩", "逛", "耍", "看看", "好玩")
@@ -445,8 +450,19 @@ def decide_intent(p: Parsed, k: Knowledge, lex: Lexicon) -> str:
         and p.dates.start == p.dates.end
         and not p.dates.relative
         and any(w in p.text for w in ASKS_WEEKDAY)
+    ) or (
+        p.dates is None
+        and any(w in p.text for w in ASKS_WEEKDAY)
+        and _asks_campaign_time(p, k, lex)
     ):
-        return "dates"  # 2024年9月15日是星期几
+        return "dates"  # 2024年9月15日是星期几, 科普日开幕那天是星期几
+    if (
+        p.dates is not None
+        and p.asks_yesno
+        and _names_campaign(p, k)
+        and any(w in p.text for w in WITHIN_WORDS)
+    ):
+        return "dates"  # 中秋节那天还在科普日重点活动时间里吗: whether a day is in the window
     if p.mentions.get("venue") and not p.strong_event and any(w in p.text for w in OPEN_WORDS):
         return "venues"  # 巫山应急科普体验馆周末开吗: the venue's hours, whatever the day
     if s.get("countdown", 0) >= 2.5:
@@ -607,12 +623,13 @@ def _bare_slot_question(p: Parsed, lex: Lexicon) -> bool:
 
 def _asks_campaign_time(p: Parsed, k: Knowledge, lex: Lexicon) -> bool:
     """When the campaign (or its key activities) starts or ends, whatever else is said."""
-    if not p.asks_time or p.mentions.get("activity") or p.strong_event or p.asks_existence:
+    asks_when = p.asks_time or any(w in p.text for w in ASKS_WEEKDAY)
+    if not asks_when or p.mentions.get("activity") or p.strong_event or p.asks_existence:
         return False
     if any(h.coverage >= 0.6 for h in p.event_hits[:1]):
         return False
     named = _names_campaign(p, k) or "重点活动" in p.text
-    return named and any(w in p.text for w in ("开始", "结束", "开幕", "闭幕", "截止"))
+    return named and any(w in p.text for w in CAMPAIGN_ENDS)
 
 
 def _names_campaign(p: Parsed, k: Knowledge) -> bool:

@@ -249,3 +249,22 @@ def test_a_second_question_after_then(answerer: Answerer) -> None:
 def test_a_first_person_thing_is_no_unlisted_event(answerer: Answerer) -> None:
     text = ask(answerer, "我投过的稿在哪里看")
     assert "/mine" in text and "已发布的活动里没有" not in text
+
+
+def test_the_weekday_of_the_campaigns_end(answerer: Answerer) -> None:
+    text = ask(answerer, "科普日闭幕那天是星期几")
+    assert "周三" in text
+
+
+def test_the_key_activities_are_no_event_topic(answerer: Answerer) -> None:
+    answer = answerer.answer("重点活动信息可以在哪里发布", NOW)
+    assert answer.intent != "event_detail" and "kepuri.cn" in answer.text
+
+
+def test_whether_a_festival_is_within_the_window(answerer: Answerer) -> None:
+    answer = answerer.answer("中秋节那天还在科普日时间里吗", NOW)
+    assert answer.intent == "dates" and "9月17日" in answer.text
+
+
+def test_a_colloquial_import_is_the_import_card(answerer: Answerer) -> None:
+    assert "kepubot import" in ask(answerer, "组织者怎么把活动表导进去")

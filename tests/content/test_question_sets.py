@@ -60,12 +60,12 @@ def test_shared_development_set(
 # written after those fixes, first ran at 90.2% (notice 90.6%, events 89.8%), 8.3%
 # confidently wrong; event and detail categories 77/84 (91.7%). After general fixes (the coming
 # weekday, one event by nearly all its words, audiences and slots narrowing, national vs local
-# bodies, cards for every feature, the weekday of a date) 96.1% (notice 96.3%, events 95.9%);
-# kept at 95%. blind8 (270 questions, its own event list: 28 events, 11 venues, 4 FAQs in 22
+# bodies, cards for every feature, the weekday of a date) 96.9%; kept at
+# 96%. blind8 (270 questions, its own event list: 28 events, 11 venues, 4 FAQs in 22
 # districts), written after those, first ran at 91.2% (notice 93.2%, events 89.8%), 4.9%
 # confidently wrong (4.0% without ask-backs); event and detail categories 71/80 (88.8%). After
 # general fixes (words the titles' segmentation splits, venues by the short district name,
-# whether a venue is open, A不A questions, audiences going out, other cities) 97.5%.
+# whether a venue is open, A不A questions, audiences going out, other cities) 98.4%.
 BLIND_SETS = [
     "qa-holdout",
     "qa-blind2",
@@ -76,7 +76,7 @@ BLIND_SETS = [
     "qa-blind7",
     "qa-blind8",
 ]
-BLIND_THRESHOLDS: dict[str, float] = {"qa-blind7": 0.95}
+BLIND_THRESHOLDS: dict[str, float] = {"qa-blind7": 0.96}
 """Per-set exceptions to the 97% (none now): a new set is kept at its first-run level until
 its failures are worked on."""
 
